@@ -1,0 +1,31 @@
+using MasterSender.Core.Protocol;
+
+namespace MasterSender.Core.Terminal;
+
+/// <summary>What the relay knows of the master terminal: reported to the API (<c>POST /mt5/status</c>) and shown on the page.</summary>
+public sealed record TerminalStatus
+{
+    public static TerminalStatus Disconnected(string reason) => new() { Connected = false, Reason = reason };
+
+    public required bool Connected { get; init; }
+
+    /// <summary>Why not connected, or why refused; empty when connected.</summary>
+    public string Reason { get; init; } = "";
+    public AccountInfo? Account { get; init; }
+    public int OpenPositions { get; init; }
+    public int PendingOrders { get; init; }
+    public string TerminalPath { get; init; } = "";
+    public string TerminalBuild { get; init; } = "";
+    public string EaVersion { get; init; } = "";
+
+    /// <summary>Relay clock, Unix ms, of the last message from the terminal; 0 when never.</summary>
+    public long LastMessageAtMs { get; init; }
+}
+
+/// <summary>The live terminal status; <see cref="Changed"/> fires on connect, disconnect and account figure updates.</summary>
+public interface ITerminalStatusSource
+{
+    TerminalStatus Current { get; }
+
+    event Action<TerminalStatus>? Changed;
+}
