@@ -1,0 +1,124 @@
+namespace MasterSender.Core.Protocol;
+
+/// <summary>Fields every EA → relay message carries (docs/protocol.md, "Messages").</summary>
+public abstract record EaMessage
+{
+    public const int CurrentVersion = 1;
+
+    public int Version { get; init; } = CurrentVersion;
+    public required string Session { get; init; }
+    public required long Seq { get; init; }
+}
+
+public sealed record TerminalInfo
+{
+    public string Path { get; init; } = "";
+    public string DataPath { get; init; } = "";
+    public long Build { get; init; }
+    public string Name { get; init; } = "";
+    public bool Connected { get; init; }
+    public bool TradeAllowed { get; init; }
+}
+
+public sealed record Hello : EaMessage
+{
+    public required string EaVersion { get; init; }
+    public required string Instance { get; init; }
+    public string PairingKey { get; init; } = "";
+    public required AccountInfo Account { get; init; }
+    public required TerminalInfo Terminal { get; init; }
+}
+
+public sealed record Snapshot : EaMessage
+{
+    public string Reason { get; init; } = "periodic";
+
+    /// <summary>Trade server time in seconds; tells an expired pending order from a cancelled one.</summary>
+    public long ServerTime { get; init; }
+    public required AccountInfo Account { get; init; }
+    public required IReadOnlyList<PositionState> Positions { get; init; }
+    public required IReadOnlyList<OrderState> Orders { get; init; }
+}
+
+public sealed record PositionUpdate : EaMessage
+{
+    public required PositionState Position { get; init; }
+}
+
+public sealed record PositionClosed : EaMessage
+{
+    public required long Ticket { get; init; }
+    public double ClosePrice { get; init; }
+    public long Deal { get; init; }
+    public long TimeMsc { get; init; }
+}
+
+public sealed record OrderUpdate : EaMessage
+{
+    public required OrderState Order { get; init; }
+}
+
+public sealed record OrderRemoved : EaMessage
+{
+    public required long Ticket { get; init; }
+    public string Reason { get; init; } = OrderRemovalReasons.Unknown;
+    public long PositionId { get; init; }
+}
+
+public sealed record Heartbeat : EaMessage;
+
+public sealed record Goodbye : EaMessage
+{
+    public string Reason { get; init; } = "unknown";
+}
+
+public static class OrderRemovalReasons
+{
+    public const string Filled = "filled";
+    public const string Cancelled = "cancelled";
+    public const string Expired = "expired";
+    public const string Rejected = "rejected";
+    public const string Unknown = "unknown";
+
+    public static bool IsKnown(string reason) =>
+        reason is Filled or Cancelled or Expired or Rejected or Unknown;
+}
+
+/// <summary>Relay → EA messages. They carry <c>seq</c> 0.</summary>
+public abstract record RelayMessage
+{
+    public int Version { get; init; } = EaMessage.CurrentVersion;
+    public required string Session { get; init; }
+}
+
+public sealed record Welcome : RelayMessage
+{
+    public required bool Accepted { get; init; }
+    public string Reason { get; init; } = "";
+    public string Message { get; init; } = "";
+    public int HeartbeatMs { get; init; } = 1000;
+    public string RelayVersion { get; init; } = "";
+}
+
+public sealed record Resync : RelayMessage
+{
+    public required string Reason { get; init; }
+}
+
+public sealed record HeartbeatReply : RelayMessage;
+
+public static class RefusalReasons
+{
+    public const string WrongAccount = "wrong_account";
+    public const string BadPairingKey = "bad_pairing_key";
+    public const string UnsupportedVersion = "unsupported_version";
+    public const string AnotherTerminalActive = "another_terminal_active";
+    public const string NotLoggedIn = "not_logged_in";
+    public const string InvalidHello = "invalid_hello";
+}
+
+public static class ResyncReasons
+{
+    public const string SeqGap = "seq_gap";
+    public const string UnknownSession = "unknown_session";
+}

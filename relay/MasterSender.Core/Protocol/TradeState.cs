@@ -1,0 +1,126 @@
+namespace MasterSender.Core.Protocol;
+
+public enum PositionSide
+{
+    Buy,
+    Sell,
+}
+
+public enum PendingOrderType
+{
+    BuyLimit,
+    SellLimit,
+    BuyStop,
+    SellStop,
+    BuyStopLimit,
+    SellStopLimit,
+}
+
+public enum OrderTimeType
+{
+    Gtc,
+    Day,
+    Specified,
+    SpecifiedDay,
+}
+
+/// <summary>One open position as the EA read it (docs/protocol.md, "position").</summary>
+public sealed record PositionState
+{
+    public required long Ticket { get; init; }
+
+    /// <summary>The ticket of the order that opened the position; survives a netting reversal.</summary>
+    public required long Identifier { get; init; }
+    public required string Symbol { get; init; }
+    public required PositionSide Side { get; init; }
+    public required double Volume { get; init; }
+    public required double PriceOpen { get; init; }
+    public double Sl { get; init; }
+    public double Tp { get; init; }
+    public double PriceCurrent { get; init; }
+    public double Profit { get; init; }
+    public long TimeMsc { get; init; }
+    public long TimeUpdateMsc { get; init; }
+    public long Magic { get; init; }
+    public string Comment { get; init; } = "";
+}
+
+/// <summary>One pending order as the EA read it (docs/protocol.md, "order").</summary>
+public sealed record OrderState
+{
+    public required long Ticket { get; init; }
+    public required string Symbol { get; init; }
+    public required PendingOrderType Type { get; init; }
+    public required double Volume { get; init; }
+    public double VolumeInitial { get; init; }
+    public required double PriceOpen { get; init; }
+    public double PriceStopLimit { get; init; }
+    public double Sl { get; init; }
+    public double Tp { get; init; }
+    public OrderTimeType TypeTime { get; init; }
+    public long ExpirationMsc { get; init; }
+    public long TimeSetupMsc { get; init; }
+    public long Magic { get; init; }
+    public string Comment { get; init; } = "";
+}
+
+public static class WireNames
+{
+    public static string ToWire(this PositionSide side) => side == PositionSide.Buy ? "BUY" : "SELL";
+
+    public static string ToWire(this PendingOrderType type) => type switch
+    {
+        PendingOrderType.BuyLimit => "BUY_LIMIT",
+        PendingOrderType.SellLimit => "SELL_LIMIT",
+        PendingOrderType.BuyStop => "BUY_STOP",
+        PendingOrderType.SellStop => "SELL_STOP",
+        PendingOrderType.BuyStopLimit => "BUY_STOP_LIMIT",
+        PendingOrderType.SellStopLimit => "SELL_STOP_LIMIT",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    public static string ToWire(this OrderTimeType type) => type switch
+    {
+        OrderTimeType.Gtc => "GTC",
+        OrderTimeType.Day => "DAY",
+        OrderTimeType.Specified => "SPECIFIED",
+        OrderTimeType.SpecifiedDay => "SPECIFIED_DAY",
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, null),
+    };
+
+    public static string ToWire(this MarginMode mode) => mode switch
+    {
+        MarginMode.Netting => "netting",
+        MarginMode.Exchange => "exchange",
+        MarginMode.Hedging => "hedging",
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
+    };
+
+    public static bool TryParseSide(string? wire, out PositionSide side) =>
+        TryParse(wire, Enum.GetValues<PositionSide>(), ToWire, out side);
+
+    public static bool TryParseOrderType(string? wire, out PendingOrderType type) =>
+        TryParse(wire, Enum.GetValues<PendingOrderType>(), ToWire, out type);
+
+    public static bool TryParseTimeType(string? wire, out OrderTimeType type) =>
+        TryParse(wire, Enum.GetValues<OrderTimeType>(), ToWire, out type);
+
+    public static bool TryParseMarginMode(string? wire, out MarginMode mode) =>
+        TryParse(wire, Enum.GetValues<MarginMode>(), ToWire, out mode);
+
+    private static bool TryParse<T>(string? wire, T[] values, Func<T, string> name, out T value)
+        where T : struct
+    {
+        foreach (var candidate in values)
+        {
+            if (name(candidate) == wire)
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+}
