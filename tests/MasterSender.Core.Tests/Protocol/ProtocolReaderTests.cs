@@ -1,0 +1,185 @@
+using System.Text;
+using MasterSender.Core.Protocol;
+
+namespace MasterSender.Core.Tests.Protocol;
+
+public class ProtocolReaderTests
+{
+    private static ParseResult<EaMessage> Read(string json) => ProtocolReader.ReadEaMessage(Encoding.UTF8.GetBytes(json));
+
+    private const string Envelope = "\"v\":1,\"session\":\"s1\",\"seq\":3";
+
+    private const string GoodPosition = "{\"ticket\":10,\"identifier\":10,\"symbol\":\"EURUSD\",\"type\":\"BUY\",\"volume\":0.1,\"price_open\":1.085,\"sl\":1.08,\"tp\":1.09,\"time_msc\":1732400000123,\"magic\":7,\"comment\":\"x\"}";
+
+    [Fact]
+    public void Every_message_the_writer_produces_reads_back_equal()
+    {
+        EaMessage[] messages =
+        [
+            Trades.Hello(),
+            Trades.Snapshot([Trades.Position(10, sl: 1.08)], [Trades.Order(20, PendingOrderType.SellStopLimit)]),
+            new PositionUpdate { Session = "s1", Seq = 3, Position = Trades.Position(11) },
+            new PositionClosed { Session = "s1", Seq = 4, Ticket = 11, ClosePrice = 1.09, Deal = 99, TimeMsc = 5 },
+            new OrderUpdate { Session = "s1", Seq = 5, Order = Trades.Order(21) },
+            new OrderRemoved { Session = "s1", Seq = 6, Ticket = 21, Reason = OrderRemovalReasons.Expired, PositionId = 0 },
+            new Heartbeat { Session = "s1", Seq = 7 },
+            new Goodbye { Session = "s1", Seq = 8, Reason = "removed" },
+        ];
+
+        foreach (var message in messages)
+        {
+            var result = ProtocolReader.ReadEaMessage(ProtocolWriter.Write(message));
+            Assert.True(result.IsOk, $"{message.GetType().Name}: {result.Error}");
+            Assert.Equal(Describe(message), Describe(result.Message!));
+        }
+    }
+
+    [Fact]
+    public void Relay_messages_read_back_equal()
+    {
+        RelayMessage[] messages =
+        [
+            new Welcome { Session = "s1", Accepted = false, Reason = RefusalReasons.WrongAccount, Message = "Account 1 is not 2", HeartbeatMs = 1000, RelayVersion = "0.1.0" },
+            new Resync { Session = "s1", Reason = ResyncReasons.SeqGap },
+            new HeartbeatReply { Session = "s1" },
+        ];
+
+        foreach (var message in messages)
+        {
+            var result = ProtocolReader.ReadRelayMessage(ProtocolWriter.Write(message));
+            Assert.True(result.IsOk, result.Error?.ToString());
+            Assert.Equal(message, result.Message);
+        }
+    }
+
+    [Fact]
+    public void A_position_message_carries_every_field_the_book_needs()
+    {
+        var result = Read("{" + Envelope + ",\"type\":\"position\",\"position\":" + GoodPosition + "}");
+
+        var position = Assert.IsType<PositionUpdate>(result.Message).Position;
+        Assert.Equal(10, position.Ticket);
+        Assert.Equal(PositionSide.Buy, position.Side);
+        Assert.Equal(0.1, position.Volume);
+        Assert.Equal(1.08, position.Sl);
+        Assert.Equal(1.09, position.Tp);
+        Assert.Equal(1732400000123, position.TimeMsc);
+        Assert.Equal(7, position.Magic);
+        Assert.Equal("x", position.Comment);
+    }
+
+    [Fact]
+    public void Unknown_fields_are_ignored_so_the_protocol_can_grow()
+    {
+        var result = Read("{" + Envelope + ",\"type\":\"heartbeat\",\"future_field\":{\"a\":[1,2]}}");
+
+        Assert.IsType<Heartbeat>(result.Message);
+    }
+
+    [Theory]
+    [InlineData("not json at all", "$")]
+    [InlineData("", "$")]
+    [InlineData("[1,2,3]", "$")]
+    [InlineData("null", "$")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3,\"type\":\"heartbeat\"", "$")]
+    [InlineData("{\"session\":\"s1\",\"seq\":3,\"type\":\"heartbeat\"}", "v")]
+    [InlineData("{\"v\":1,\"seq\":3,\"type\":\"heartbeat\"}", "session")]
+    [InlineData("{\"v\":1,\"session\":\"\",\"seq\":3,\"type\":\"heartbeat\"}", "session")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"type\":\"heartbeat\"}", "seq")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":0,\"type\":\"heartbeat\"}", "seq")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":\"3\",\"type\":\"heartbeat\"}", "seq")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3}", "type")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3,\"type\":\"teleport\"}", "type")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3,\"type\":\"position\"}", "position")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3,\"type\":\"position_closed\"}", "ticket")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3,\"type\":\"position_closed\",\"ticket\":-5}", "ticket")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3,\"type\":\"order_removed\",\"ticket\":5,\"reason\":\"vanished\"}", "reason")]
+    [InlineData("{\"v\":1,\"session\":\"s1\",\"seq\":3,\"type\":\"snapshot\",\"orders\":[]}", "positions")]
+    public void Malformed_frames_yield_an_error_naming_the_field(string json, string field)
+    {
+        var result = Read(json);
+
+        Assert.False(result.IsOk);
+        Assert.Equal(ProtocolErrorKind.Malformed, result.Error!.Kind);
+        Assert.Equal(field, result.Error.Field);
+    }
+
+    [Theory]
+    [InlineData("\"volume\":0.1", "\"volume\":-0.1", "position.volume")]
+    [InlineData("\"volume\":0.1", "\"volume\":0", "position.volume")]
+    [InlineData("\"volume\":0.1", "\"volume\":\"0.1\"", "position.volume")]
+    [InlineData("\"volume\":0.1", "\"volume\":NaN", "position.volume")]
+    [InlineData("\"volume\":0.1", "\"volume\":1e400", "position.volume")]
+    [InlineData("\"price_open\":1.085", "\"price_open\":-1", "position.price_open")]
+    [InlineData("\"sl\":1.08", "\"sl\":-0.5", "position.sl")]
+    [InlineData("\"type\":\"BUY\"", "\"type\":\"LONG\"", "position.type")]
+    [InlineData("\"symbol\":\"EURUSD\"", "\"symbol\":\"\"", "position.symbol")]
+    [InlineData("\"symbol\":\"EURUSD\",", "", "position.symbol")]
+    [InlineData("\"ticket\":10", "\"ticket\":1.5", "position.ticket")]
+    [InlineData("\"ticket\":10", "\"ticket\":99999999999999999999", "position.ticket")]
+    public void Absurd_values_are_refused_with_the_field_named(string good, string bad, string field)
+    {
+        var result = Read("{" + Envelope + ",\"type\":\"position\",\"position\":" + GoodPosition.Replace(good, bad, StringComparison.Ordinal) + "}");
+
+        Assert.False(result.IsOk, "accepted: " + bad);
+        Assert.StartsWith(field, result.Error!.Field, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_bad_entry_in_a_snapshot_is_named_by_its_index()
+    {
+        var snapshot = Encoding.UTF8.GetString(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1), Trades.Position(2)])));
+        var last = snapshot.LastIndexOf("\"volume\":0.1", StringComparison.Ordinal);
+        var broken = string.Concat(snapshot.AsSpan(0, last), "\"volume\":-1", snapshot.AsSpan(last + "\"volume\":0.1".Length));
+
+        var result = Read(broken);
+
+        Assert.Equal("positions[1].volume", result.Error!.Field);
+    }
+
+    [Fact]
+    public void A_snapshot_listing_a_ticket_twice_is_malformed()
+    {
+        var result = ProtocolReader.ReadEaMessage(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1), Trades.Position(1)])));
+
+        Assert.Equal("positions", result.Error!.Field);
+    }
+
+    [Fact]
+    public void A_hello_of_another_version_is_reported_as_unsupported_with_its_session()
+    {
+        var result = Read("{\"v\":2,\"session\":\"abc\",\"seq\":1,\"type\":\"hello\",\"whatever\":true}");
+
+        Assert.Equal(ProtocolErrorKind.UnsupportedVersion, result.Error!.Kind);
+        Assert.Equal("abc", result.Error.Session);
+        Assert.Equal("hello", result.Error.Type);
+        Assert.Equal(2, result.Error.Version);
+    }
+
+    [Fact]
+    public void Random_bytes_never_throw()
+    {
+        var random = new Random(1234);
+        var buffer = new byte[256];
+        for (var i = 0; i < 5_000; i++)
+        {
+            var length = random.Next(buffer.Length);
+            random.NextBytes(buffer.AsSpan(0, length));
+            if (i % 2 == 0 && length > 2)
+            {
+                buffer[0] = (byte)'{';
+            }
+
+            var result = ProtocolReader.ReadEaMessage(buffer.AsSpan(0, length));
+
+            Assert.False(result.IsOk);
+        }
+    }
+
+    private static string Describe(EaMessage message) => message switch
+    {
+        // Records holding lists compare by reference; compare their printed form instead.
+        Snapshot s => $"{s with { Positions = [], Orders = [] }}|{string.Join(",", s.Positions)}|{string.Join(",", s.Orders)}",
+        _ => message.ToString(),
+    };
+}
