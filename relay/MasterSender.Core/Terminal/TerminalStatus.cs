@@ -11,6 +11,8 @@ public sealed record TerminalStatus
 
     /// <summary>Why not connected, or why refused; empty when connected.</summary>
     public string Reason { get; init; } = "";
+    /// <summary>Connected, but something the user should fix (e.g. the terminal is not the one registered at the API).</summary>
+    public string Warning { get; init; } = "";
     public AccountInfo? Account { get; init; }
     public int OpenPositions { get; init; }
     public int PendingOrders { get; init; }

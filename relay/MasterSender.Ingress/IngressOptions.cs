@@ -1,0 +1,32 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MasterSender.Ingress;
+
+/// <summary>Configuration section <c>Ingress</c>.</summary>
+public sealed class IngressOptions
+{
+    public const string Section = "Ingress";
+    public const int DefaultPort = 47800;
+
+    /// <summary><c>Ingress:Port</c>: the TCP port on 127.0.0.1 the EA connects to. 0 picks a free port (tests, demo).</summary>
+    [Range(0, 65535)]
+    public int Port { get; set; } = DefaultPort;
+
+    /// <summary><c>Ingress:PairingKey</c>: when set, an EA whose <c>PairingKey</c> input differs is refused.</summary>
+    public string? PairingKey { get; set; }
+
+    /// <summary><c>Ingress:TerminalTimeout</c>: no message for this long marks the terminal disconnected.</summary>
+    public TimeSpan TerminalTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>Ingress:HeartbeatInterval</c>: told to the EA in <c>welcome</c>.</summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary><c>Ingress:MaxFrameBytes</c>: a larger frame drops the connection (docs/protocol.md).</summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary><c>Ingress:QueueCapacity</c>: frames waiting for processing. Past it frames are dropped and the seq gap
+    /// that follows makes the EA resend a snapshot, so nothing is lost, and memory stays bounded under a flood.</summary>
+    [Range(16, 1_000_000)]
+    public int QueueCapacity { get; set; } = 65_536;
+}

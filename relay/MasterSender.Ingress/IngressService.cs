@@ -1,0 +1,120 @@
+using System.Reflection;
+using System.Threading.Channels;
+using MasterSender.Core.Accounts;
+using MasterSender.Core.Pipeline;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MasterSender.Ingress;
+
+/// <summary>
+/// Binds the EA port at start (so a taken port stops the relay with a clear message), then feeds every inbound
+/// frame to the session rules and the signal pipeline on one processing task.
+/// </summary>
+public sealed class IngressService : BackgroundService
+{
+    private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly IngressOptions _options;
+    private readonly IngressMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<IngressService> _logger;
+    private readonly SessionManager _sessions;
+    private readonly Lock _gate = new();
+    private readonly Channel<InboundFrame> _inbound;
+    private RouterEndpoint? _endpoint;
+    private ITimer? _sweepTimer;
+
+    public IngressService(
+        IOptions<IngressOptions> options,
+        IAllowedAccountProvider accounts,
+        SignalPipeline pipeline,
+        TerminalStatusTracker status,
+        IngressMetrics metrics,
+        TimeProvider time,
+        ILogger<IngressService> logger)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options.Value;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion);
+        _inbound = Channel.CreateBounded<InboundFrame>(new BoundedChannelOptions(_options.QueueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public static string RelayVersion { get; } =
+        typeof(IngressService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    /// <summary>The port actually bound (differs from the option when it is 0). Valid after start.</summary>
+    public int Port => _endpoint?.Port ?? throw new InvalidOperationException("The ingress has not started.");
+
+    public int ActiveSessions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sessions.ActiveSessions;
+            }
+        }
+    }
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        _endpoint = new RouterEndpoint(_options, _inbound.Writer, _metrics);
+        _logger.LogInformation("Listening for the EA on tcp://127.0.0.1:{Port}", _endpoint.Port);
+        _sweepTimer = _time.CreateTimer(_ => Sweep(), null, SweepPeriod, SweepPeriod);
+        return base.StartAsync(cancellationToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_sweepTimer is not null)
+        {
+            await _sweepTimer.DisposeAsync();
+        }
+
+        _endpoint?.Dispose();
+        await base.StopAsync(cancellationToken);
+    }
+
+    public override void Dispose()
+    {
+        _sweepTimer?.Dispose();
+        _endpoint?.Dispose();
+        base.Dispose();
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var frame in _inbound.Reader.ReadAllAsync(stoppingToken))
+            {
+                lock (_gate)
+                {
+                    _sessions.Handle(frame, _endpoint!.Send);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down.
+        }
+    }
+
+    private void Sweep()
+    {
+        lock (_gate)
+        {
+            _sessions.Sweep();
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using MasterSender.Core.Protocol;
+
+namespace MasterSender.Ingress;
+
+/// <summary>What the relay remembers of one accepted EA connection (one ROUTER identity).</summary>
+internal sealed class PeerSession(byte[] identity, Hello hello, long nowMs)
+{
+    public byte[] Identity { get; } = identity;
+    public string SessionId { get; } = hello.Session;
+    public string Instance { get; } = hello.Instance;
+    public long Login { get; } = hello.Account.Login;
+    public Hello Hello { get; } = hello;
+    public long LastSeq { get; set; } = hello.Seq;
+    public long LastMessageAtMs { get; set; } = nowMs;
+
+    /// <summary>A resync was asked for and no snapshot has come since.</summary>
+    public bool AwaitingSnapshot { get; set; } = true;
+    public long LastResyncAtMs { get; set; } = long.MinValue / 2;
+    public AccountInfo Account { get; set; } = hello.Account;
+}
+
+/// <summary>Per-peer bookkeeping for peers without a session: rate limits for answers and logs.</summary>
+internal sealed class PeerNotes
+{
+    public long LastUnknownSessionReplyMs { get; set; } = long.MinValue / 2;
+    public long LastMalformedLogMs { get; set; } = long.MinValue / 2;
+    public long LastRefusalLogMs { get; set; } = long.MinValue / 2;
+    public int MalformedSinceLog { get; set; }
+    public long LastSeenMs { get; set; }
+}

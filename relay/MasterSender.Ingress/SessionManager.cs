@@ -1,0 +1,316 @@
+using MasterSender.Core.Accounts;
+using MasterSender.Core.Pipeline;
+using MasterSender.Core.Protocol;
+using MasterSender.Core.Terminal;
+using Microsoft.Extensions.Logging;
+
+namespace MasterSender.Ingress;
+
+/// <summary>
+/// The session rules of docs/protocol.md: hello/welcome, seq and resync, one active master per account, timeouts.
+/// Runs on the single processing thread, so it keeps plain dictionaries.
+/// </summary>
+internal sealed class SessionManager(
+    IngressOptions options,
+    IAllowedAccountProvider accounts,
+    SignalPipeline pipeline,
+    TerminalStatusTracker status,
+    IngressMetrics metrics,
+    TimeProvider time,
+    ILogger logger,
+    string relayVersion)
+{
+    private const int MaxPeerNotes = 10_000;
+    private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan UnknownSessionReplyEvery = TimeSpan.FromSeconds(1);
+
+    private readonly Dictionary<string, PeerSession> _sessions = [];
+    private readonly Dictionary<string, PeerNotes> _notes = [];
+
+    public int ActiveSessions => _sessions.Count;
+
+    public void Handle(InboundFrame frame, Action<OutboundFrame> send)
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var notes = Notes(frame.PeerId, now);
+        if (frame.Body is null)
+        {
+            Malformed(frame, notes, now, $"a message must be one frame, this one had {frame.FrameCount}");
+            return;
+        }
+
+        var parsed = ProtocolReader.ReadEaMessage(frame.Body);
+        if (parsed.Error is { } error)
+        {
+            if (error.Kind == ProtocolErrorKind.UnsupportedVersion && error.Type == "hello" && error.Session is { } session)
+            {
+                Refuse(frame, session, RefusalReasons.UnsupportedVersion, $"This EA speaks protocol version {error.Version}; the relay speaks {EaMessage.CurrentVersion}. Install matching versions of the EA and the relay.", send, loginForStatus: null);
+                return;
+            }
+
+            Malformed(frame, notes, now, error.ToString());
+            return;
+        }
+
+        var message = parsed.Message!;
+        if (message is Hello hello)
+        {
+            OnHello(frame, hello, now, send);
+            return;
+        }
+
+        if (!_sessions.TryGetValue(frame.PeerId, out var peer) || peer.SessionId != message.Session)
+        {
+            if (now - notes.LastUnknownSessionReplyMs >= UnknownSessionReplyEvery.TotalMilliseconds)
+            {
+                notes.LastUnknownSessionReplyMs = now;
+                metrics.ResyncSent();
+                Reply(frame.Identity, new Resync { Session = message.Session, Reason = ResyncReasons.UnknownSession }, send);
+            }
+
+            return;
+        }
+
+        OnSessionMessage(peer, message, now, send);
+    }
+
+    /// <summary>Ends sessions that went quiet; called about once a second.</summary>
+    public void Sweep()
+    {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var (peerId, peer) in _sessions.Where(s => now - s.Value.LastMessageAtMs >= options.TerminalTimeout.TotalMilliseconds).ToList())
+        {
+            _sessions.Remove(peerId);
+            logger.LogWarning("Terminal {Login} went quiet: no message for {TimeoutSeconds} s", peer.Login, options.TerminalTimeout.TotalSeconds);
+            status.Set(TerminalStatus.Disconnected($"No message from the terminal for {options.TerminalTimeout.TotalSeconds:0} s: is MetaTrader running with the EA attached?") with
+            {
+                Account = peer.Account,
+                LastMessageAtMs = peer.LastMessageAtMs,
+            });
+        }
+
+        if (_notes.Count > MaxPeerNotes / 2)
+        {
+            foreach (var stale in _notes.Where(n => now - n.Value.LastSeenMs > LogEvery.TotalMilliseconds * 10).Select(n => n.Key).ToList())
+            {
+                _notes.Remove(stale);
+            }
+        }
+    }
+
+    private void OnHello(InboundFrame frame, Hello hello, long now, Action<OutboundFrame> send)
+    {
+        var login = hello.Account.Login;
+        if (!string.IsNullOrEmpty(options.PairingKey) && !FixedTimeEquals(options.PairingKey, hello.PairingKey))
+        {
+            Refuse(frame, hello.Session, RefusalReasons.BadPairingKey, "The EA's PairingKey input does not match the relay's Ingress:PairingKey.", send, login);
+            return;
+        }
+
+        var allowed = accounts.Current;
+        if (allowed is null)
+        {
+            Refuse(frame, hello.Session, RefusalReasons.NotLoggedIn, "The relay is not logged in to the signal API yet: open its status page and log in.", send, login);
+            return;
+        }
+
+        if (allowed.Login != login)
+        {
+            Refuse(frame, hello.Session, RefusalReasons.WrongAccount, $"Account {login} is not the account this relay serves ({allowed.Login}). Log this terminal in to account {allowed.Login}.", send, login);
+            return;
+        }
+
+        var rival = _sessions.Values.FirstOrDefault(s => s.Login == login && !s.Identity.AsSpan().SequenceEqual(frame.Identity) && s.Instance != hello.Instance);
+        if (rival is not null)
+        {
+            Refuse(frame, hello.Session, RefusalReasons.AnotherTerminalActive, $"Another MasterSender EA is already active for account {login} ({rival.Instance}). Remove one of them.", send, loginForStatus: null);
+            return;
+        }
+
+        // The same EA instance coming back (re-initialised, or reconnected before its old connection timed out) takes over.
+        foreach (var old in _sessions.Where(s => s.Value.Login == login).Select(s => s.Key).ToList())
+        {
+            _sessions.Remove(old);
+        }
+
+        var peer = new PeerSession(frame.Identity, hello, now);
+        _sessions[frame.PeerId] = peer;
+        metrics.SessionAccepted();
+        Reply(frame.Identity, new Welcome
+        {
+            Session = hello.Session,
+            Accepted = true,
+            HeartbeatMs = (int)options.HeartbeatInterval.TotalMilliseconds,
+            RelayVersion = relayVersion,
+        }, send);
+        logger.LogInformation("Terminal {Login} on {Server} connected (EA {EaVersion}, terminal build {Build})", login, hello.Account.Server, hello.EaVersion, hello.Terminal.Build);
+        status.Set(Connected(peer, pipeline.BookFor(login), PathWarning(hello.Terminal, allowed)));
+    }
+
+    private void OnSessionMessage(PeerSession peer, EaMessage message, long now, Action<OutboundFrame> send)
+    {
+        peer.LastMessageAtMs = now;
+        var expected = peer.LastSeq + 1;
+        peer.LastSeq = message.Seq;
+        if (message.Seq != expected)
+        {
+            logger.LogWarning("Terminal {Login}: expected seq {Expected}, got {Seq}; asking for a snapshot", peer.Login, expected, message.Seq);
+            RequestSnapshot(peer, now, send, ResyncReasons.SeqGap);
+        }
+
+        switch (message)
+        {
+            case Heartbeat:
+                Reply(peer.Identity, new HeartbeatReply { Session = peer.SessionId }, send);
+                break;
+            case Goodbye goodbye:
+                _sessions.Remove(Convert.ToHexString(peer.Identity));
+                logger.LogInformation("Terminal {Login} said goodbye ({Reason})", peer.Login, goodbye.Reason);
+                status.Set(TerminalStatus.Disconnected($"The EA stopped ({goodbye.Reason}).") with { Account = peer.Account, LastMessageAtMs = now });
+                break;
+            default:
+                ApplyState(peer, message, now, send);
+                break;
+        }
+    }
+
+    private void ApplyState(PeerSession peer, EaMessage message, long now, Action<OutboundFrame> send)
+    {
+        if (message is Snapshot snapshot)
+        {
+            peer.AwaitingSnapshot = false;
+            peer.Account = snapshot.Account;
+        }
+
+        try
+        {
+            pipeline.Apply(peer.Login, message);
+        }
+#pragma warning disable CA1031 // The journal may fail in any way (disk full, locked file); the session must survive and recover.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            logger.LogError(exception, "Could not store the state of terminal {Login}; asking for a snapshot to derive it again", peer.Login);
+            RequestSnapshot(peer, now, send, ResyncReasons.SeqGap, force: true);
+            return;
+        }
+
+        var current = status.Current;
+        status.Set(Connected(peer, pipeline.BookFor(peer.Login), current.Warning) with { LastMessageAtMs = now });
+    }
+
+    private void RequestSnapshot(PeerSession peer, long now, Action<OutboundFrame> send, string reason, bool force = false)
+    {
+        // While a snapshot is on its way, further gaps need no second request, but a lost request is repeated.
+        if (!force && peer.AwaitingSnapshot && now - peer.LastResyncAtMs < UnknownSessionReplyEvery.TotalMilliseconds)
+        {
+            return;
+        }
+
+        peer.AwaitingSnapshot = true;
+        peer.LastResyncAtMs = now;
+        metrics.ResyncSent();
+        Reply(peer.Identity, new Resync { Session = peer.SessionId, Reason = reason }, send);
+    }
+
+    private void Refuse(InboundFrame frame, string session, string reason, string text, Action<OutboundFrame> send, long? loginForStatus)
+    {
+        metrics.SessionRefused();
+        Reply(frame.Identity, new Welcome
+        {
+            Session = session,
+            Accepted = false,
+            Reason = reason,
+            Message = text,
+            HeartbeatMs = (int)options.HeartbeatInterval.TotalMilliseconds,
+            RelayVersion = relayVersion,
+        }, send);
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var notes = Notes(frame.PeerId, now);
+        if (now - notes.LastRefusalLogMs >= LogEvery.TotalMilliseconds)
+        {
+            notes.LastRefusalLogMs = now;
+            logger.LogWarning("Refused a terminal ({Reason}): {Explanation}", reason, text);
+        }
+
+        // A refused terminal is what the user sees only when no accepted one is connected.
+        if (loginForStatus is not null && _sessions.Count == 0)
+        {
+            status.Set(TerminalStatus.Disconnected("Refused: " + text));
+        }
+    }
+
+    private void Malformed(InboundFrame frame, PeerNotes notes, long now, string reason)
+    {
+        metrics.MalformedFrame();
+        notes.MalformedSinceLog++;
+        if (now - notes.LastMalformedLogMs >= LogEvery.TotalMilliseconds)
+        {
+            logger.LogWarning("Dropped {Count} malformed frame(s) from peer {Peer}: {Reason}", notes.MalformedSinceLog, frame.PeerId, reason);
+            notes.LastMalformedLogMs = now;
+            notes.MalformedSinceLog = 0;
+        }
+    }
+
+    private PeerNotes Notes(string peerId, long now)
+    {
+        if (!_notes.TryGetValue(peerId, out var notes))
+        {
+            if (_notes.Count >= MaxPeerNotes)
+            {
+                // A flood of fresh connections: forget the oldest notes rather than grow without bound.
+                foreach (var oldest in _notes.OrderBy(n => n.Value.LastSeenMs).Take(MaxPeerNotes / 10).Select(n => n.Key).ToList())
+                {
+                    _notes.Remove(oldest);
+                }
+            }
+
+            notes = new PeerNotes();
+            _notes[peerId] = notes;
+        }
+
+        notes.LastSeenMs = now;
+        return notes;
+    }
+
+    private static void Reply(byte[] identity, RelayMessage message, Action<OutboundFrame> send) =>
+        send(new OutboundFrame(identity, ProtocolWriter.Write(message)));
+
+    private static TerminalStatus Connected(PeerSession peer, Core.Book.TradeBook book, string warning) => new()
+    {
+        Connected = true,
+        Account = peer.Account,
+        OpenPositions = book.Positions.Count,
+        PendingOrders = book.Orders.Count,
+        TerminalPath = peer.Hello.Terminal.Path,
+        TerminalBuild = peer.Hello.Terminal.Build.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        EaVersion = peer.Hello.EaVersion,
+        LastMessageAtMs = peer.LastMessageAtMs,
+        Warning = warning,
+    };
+
+    private static string PathWarning(TerminalInfo terminal, AllowedAccount allowed)
+    {
+        if (string.IsNullOrWhiteSpace(allowed.Mt5Path) || (terminal.Path.Length == 0 && terminal.DataPath.Length == 0))
+        {
+            return "";
+        }
+
+        var expected = NormalisePath(allowed.Mt5Path);
+        if (expected.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
+        {
+            expected = NormalisePath(Path.GetDirectoryName(expected.Replace('\\', '/')) ?? expected);
+        }
+
+        return expected == NormalisePath(terminal.Path) || expected == NormalisePath(terminal.DataPath)
+            ? ""
+            : $"This terminal runs from '{terminal.Path}', but the API has '{allowed.Mt5Path}' registered as the master terminal.";
+    }
+
+    private static string NormalisePath(string path) => path.Replace('\\', '/').TrimEnd('/').ToUpperInvariant();
+
+    private static bool FixedTimeEquals(string expected, string actual) =>
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+            System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(actual));
+}
