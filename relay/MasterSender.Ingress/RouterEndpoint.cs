@@ -48,8 +48,16 @@ internal sealed class RouterEndpoint : IDisposable
 
     public void Send(OutboundFrame frame) => _outbound.Enqueue(frame);
 
+    private bool _disposed;
+
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         _poller.Stop();
         _poller.Dispose();
         _router.Dispose();

@@ -1,0 +1,43 @@
+using MasterSender.Core.Pipeline;
+using MasterSender.Core.Signals;
+
+namespace MasterSender.Ingress.Tests;
+
+/// <summary>An in-memory journal: keeps every committed signal and the last book, like the SQLite outbox does.</summary>
+internal sealed class RecordingJournal : ISignalJournal
+{
+    private readonly Lock _gate = new();
+    private readonly List<Signal> _signals = [];
+    private readonly Dictionary<long, string> _books = [];
+
+    public IReadOnlyList<Signal> Signals
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _signals];
+            }
+        }
+    }
+
+    public int Commits { get; private set; }
+
+    public string? LoadBook(long login)
+    {
+        lock (_gate)
+        {
+            return _books.GetValueOrDefault(login);
+        }
+    }
+
+    public void Commit(long login, IReadOnlyList<Signal> signals, string bookState)
+    {
+        lock (_gate)
+        {
+            _signals.AddRange(signals);
+            _books[login] = bookState;
+            Commits++;
+        }
+    }
+}
