@@ -21,6 +21,10 @@ public sealed class IngressOptions
     /// <summary><c>Ingress:HeartbeatInterval</c>: told to the EA in <c>welcome</c>.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary><c>Ingress:ReconcileInterval</c>: told to the EA in <c>welcome</c>; the EA uses it when its ReconcileMs
+    /// input is 0. The seed's <c>service.loop_interval</c> sets it.</summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(50);
+
     /// <summary><c>Ingress:MaxFrameBytes</c>: a larger frame drops the connection (docs/protocol.md).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;

@@ -97,6 +97,9 @@ public sealed record Welcome : RelayMessage
     public string Reason { get; init; } = "";
     public string Message { get; init; } = "";
     public int HeartbeatMs { get; init; } = 1000;
+
+    /// <summary>The reconciliation period the relay suggests; the EA uses it when its ReconcileMs input is 0.</summary>
+    public int ReconcileMs { get; init; } = 50;
     public string RelayVersion { get; init; } = "";
 }
 

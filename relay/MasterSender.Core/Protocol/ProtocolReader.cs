@@ -67,6 +67,7 @@ public static class ProtocolReader
                 Reason = check.Text(wire.Reason, "reason", 64),
                 Message = check.Text(wire.Message, "message", 1024),
                 HeartbeatMs = wire.HeartbeatMs is > 0 ? wire.HeartbeatMs.Value : 1000,
+                ReconcileMs = wire.ReconcileMs is > 0 ? wire.ReconcileMs.Value : 50,
                 RelayVersion = check.Text(wire.RelayVersion, "relay_version", 64),
             },
             "resync" => new Resync { Session = envelope.Session, Reason = check.RequiredText(wire.Reason, "reason", 64) },

@@ -17,6 +17,7 @@ public static class ProtocolWriter
                 wire.Reason = welcome.Reason;
                 wire.Message = welcome.Message;
                 wire.HeartbeatMs = welcome.HeartbeatMs;
+                wire.ReconcileMs = welcome.ReconcileMs;
                 wire.RelayVersion = welcome.RelayVersion;
                 break;
             case Resync resync:

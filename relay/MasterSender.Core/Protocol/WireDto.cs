@@ -41,6 +41,7 @@ internal sealed class WireMessage
     public bool? Accepted { get; set; }
     public string? Message { get; set; }
     public int? HeartbeatMs { get; set; }
+    public int? ReconcileMs { get; set; }
     public string? RelayVersion { get; set; }
 }
 

@@ -1,0 +1,40 @@
+namespace MasterSender.Relay.Hosting;
+
+/// <summary>Where the relay keeps its files. Every default is per user, so no admin rights are needed.</summary>
+public static class DataPaths
+{
+    public static string DefaultDataFolder()
+    {
+        var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify);
+        if (string.IsNullOrEmpty(root))
+        {
+            root = Path.Combine(Path.GetTempPath(), Environment.UserName);
+        }
+
+        return Path.Combine(root, "MasterSender");
+    }
+
+    public static string DefaultLockFile()
+    {
+        // XDG_RUNTIME_DIR is per user and cleared at logout on Linux; elsewhere the temp folder (per user on Windows).
+        var folder = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
+        {
+            folder = Path.GetTempPath();
+        }
+
+        return Path.Combine(folder, $"MasterSender-{Environment.UserName}.lock");
+    }
+
+    /// <summary>Creates the folder readable by this user only where the OS lets us say so.</summary>
+    public static string EnsurePrivateFolder(string path)
+    {
+        Directory.CreateDirectory(path);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return path;
+    }
+}

@@ -1,0 +1,42 @@
+using MasterSender.Ingress;
+
+namespace MasterSender.Relay.Hosting;
+
+/// <summary>Everything a user can type and configure, in one place (<c>--help</c>).</summary>
+public static class HelpText
+{
+    public static string Text => $$"""
+        MasterSender relay {{IngressService.RelayVersion}}: receives trades from the MasterSender EA in MetaTrader 5 and
+        delivers them, signed and exactly once, to the signal API.
+
+        Usage: MasterSender.Relay [command] [--Key=value ...]
+
+        Commands:
+          run       (default) Run the relay in the background: EA port, signal delivery, status page.
+          demo      Run the whole pipeline with a simulated terminal and a local sandbox API, and print the
+                    status page URL. With Api:Url, Api:Username and Api:Password it sends to that API instead,
+                    trading as the account the API allows.
+          login     Log in to the signal API (asks for the password without echo) and store the session
+                    protected with ASP.NET Core Data Protection, for headless machines.
+          logout    Forget the stored session and credentials.
+          --help    This text.
+
+        Configuration keys (appsettings.json next to the exe, environment variables MasterSender__Section__Key,
+        or the command line as --Section:Key=value; the seed's config_sender.json is read too: api.url and
+        service.loop_interval):
+          Api:Url                    Base URL of the signal API (e.g. https://api.example.com).
+          Api:Username               Login user name (or use the status page or `login`).
+          Api:Password               Login password (never logged; prefer the status page or `login`).
+          Ingress:Port               TCP port on 127.0.0.1 for the EA (default {{IngressOptions.DefaultPort}}); set the EA's RelayPort to match.
+          Ingress:PairingKey         If set, only an EA with the same PairingKey input is accepted.
+          Ingress:TerminalTimeout    Silence after which the terminal counts as disconnected (default 00:00:05).
+          Ingress:ReconcileInterval  Reconciliation period told to the EA when its ReconcileMs input is 0 (default 00:00:00.050).
+          Ingress:MaxFrameBytes      Largest EA message accepted (default 4194304).
+          Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
+          Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).
+          Storage:Path               Data folder: outbox database, logs, protected keys (default: the user's local app data).
+          Storage:LockFile           Single-instance lock file (default: the temp folder).
+
+        Status page: http://127.0.0.1:<Status:Port>/  (JSON: /api/status, /api/signals)
+        """;
+}

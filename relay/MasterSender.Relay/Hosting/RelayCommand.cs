@@ -1,0 +1,38 @@
+namespace MasterSender.Relay.Hosting;
+
+public enum RelayVerb
+{
+    Run,
+    Demo,
+    Login,
+    Logout,
+    Help,
+}
+
+/// <summary>The verb and the arguments left for configuration (<c>--Api:Url=https://…</c> style).</summary>
+public sealed record RelayCommand(RelayVerb Verb, string[] ConfigurationArgs, string? Error = null)
+{
+    public static RelayCommand Parse(IReadOnlyList<string> args)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args.Any(a => a is "--help" or "-h" or "-?" or "/?" or "help"))
+        {
+            return new RelayCommand(RelayVerb.Help, []);
+        }
+
+        if (args.Count == 0 || args[0].StartsWith('-'))
+        {
+            return new RelayCommand(RelayVerb.Run, [.. args]);
+        }
+
+        var rest = args.Skip(1).ToArray();
+        return args[0].ToUpperInvariant() switch
+        {
+            "RUN" => new RelayCommand(RelayVerb.Run, rest),
+            "DEMO" => new RelayCommand(RelayVerb.Demo, rest),
+            "LOGIN" => new RelayCommand(RelayVerb.Login, rest),
+            "LOGOUT" => new RelayCommand(RelayVerb.Logout, rest),
+            _ => new RelayCommand(RelayVerb.Help, [], $"Unknown command '{args[0]}'."),
+        };
+    }
+}

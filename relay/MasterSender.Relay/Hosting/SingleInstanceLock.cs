@@ -1,0 +1,79 @@
+using System.Text.Json;
+
+namespace MasterSender.Relay.Hosting;
+
+/// <summary>
+/// One relay per user: an exclusive OS lock on a file (flock on Linux, a share-none handle on Windows) that the OS
+/// releases when the process dies, crash included. Beside it, a small note with the pid and page URL lets a second
+/// start say who is running.
+/// </summary>
+public sealed class SingleInstanceLock : IDisposable
+{
+    private readonly FileStream _lock;
+    private readonly string _notePath;
+
+    private SingleInstanceLock(FileStream fileLock, string notePath)
+    {
+        _lock = fileLock;
+        _notePath = notePath;
+    }
+
+    public static SingleInstanceLock? TryAcquire(string lockFile, out string holder)
+    {
+        ArgumentNullException.ThrowIfNull(lockFile);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(lockFile))!);
+        var notePath = lockFile + ".json";
+        try
+        {
+            var stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            holder = "";
+            return new SingleInstanceLock(stream, notePath);
+        }
+        catch (IOException)
+        {
+            holder = DescribeHolder(notePath);
+            return null;
+        }
+    }
+
+    /// <summary>Records who holds the lock, for the message a second start prints.</summary>
+    public void Announce(string pageUrl)
+    {
+        var note = new InstanceNote(Environment.ProcessId, pageUrl, DateTimeOffset.UtcNow);
+        File.WriteAllText(_notePath, JsonSerializer.Serialize(note, HostingJsonContext.Default.InstanceNote));
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            File.Delete(_notePath);
+        }
+        catch (IOException)
+        {
+            // Best effort: a stale note is harmless, the lock itself is what counts.
+        }
+
+        _lock.Dispose();
+    }
+
+    private static string DescribeHolder(string notePath)
+    {
+        try
+        {
+            var note = JsonSerializer.Deserialize(File.ReadAllText(notePath), HostingJsonContext.Default.InstanceNote);
+            if (note is not null)
+            {
+                return $"process {note.Pid}, status page {note.PageUrl}";
+            }
+        }
+        catch (Exception exception) when (exception is IOException or JsonException or UnauthorizedAccessException)
+        {
+            // Fall through: the holder may be starting and not have written its note yet.
+        }
+
+        return "another process (still starting)";
+    }
+}
+
+public sealed record InstanceNote(int Pid, string PageUrl, DateTimeOffset StartedAt);

@@ -1,0 +1,67 @@
+using System.Text.Json.Serialization;
+
+namespace MasterSender.Relay.Status;
+
+// The JSON of GET /api/status and GET /api/signals (snake_case). Secrets never appear in these types.
+
+public sealed record StatusView(RelayView Relay, TerminalView Terminal, ApiView Api, SignalCountsView Signals, IngressView Ingress);
+
+public sealed record RelayView(string Version, DateTimeOffset StartedAt, bool Demo);
+
+public sealed record TerminalView(
+    bool Connected,
+    string Reason,
+    string Warning,
+    long? Login,
+    string? Server,
+    string? Company,
+    string? Currency,
+    double? Balance,
+    double? Equity,
+    double? MarginLevel,
+    long? Leverage,
+    string? MarginMode,
+    int OpenPositions,
+    int PendingOrders,
+    string EaVersion,
+    string TerminalBuild,
+    long LastMessageAtMs);
+
+public sealed record ApiView(string Url, bool LoggedIn, string? Username, long? AllowedLogin, string? Subscription, int? ActiveClients, string? LastError);
+
+public sealed record SignalCountsView(long Produced, long Sent, long Pending, long Failed, long Rejected, long Expired);
+
+public sealed record IngressView(int Port, long Frames, long Malformed, long Resyncs, long SessionsRefused);
+
+public sealed record SignalsView(IReadOnlyList<ActivePositionView> Active, IReadOnlyList<PendingOrderView> Orders, IReadOnlyList<SignalLogEntry> Recent);
+
+public sealed record ActivePositionView(long Ticket, string Symbol, string Type, double Volume, double PriceOpen, double Sl, double Tp, double PriceCurrent, double Profit, long OpenedAtMs);
+
+public sealed record PendingOrderView(long Ticket, string Symbol, string Type, double Volume, double PriceOpen, double Sl, double Tp);
+
+public sealed record SignalLogEntry(
+    string Key,
+    string Action,
+    string Symbol,
+    string Type,
+    double Volume,
+    double Price,
+    long Ticket,
+    string State,
+    int Attempts,
+    string? LastError,
+    long CreatedAtMs,
+    long? LatencyMs);
+
+public sealed record LoginRequest(string? Username, string? Password);
+
+public sealed record AntiforgeryView(string Token);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(StatusView))]
+[JsonSerializable(typeof(SignalsView))]
+[JsonSerializable(typeof(LoginRequest))]
+[JsonSerializable(typeof(AntiforgeryView))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
+[JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
+internal sealed partial class StatusJsonContext : JsonSerializerContext;
