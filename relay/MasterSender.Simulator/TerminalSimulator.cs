@@ -203,7 +203,8 @@ public sealed class TerminalSimulator : IDisposable
     private void SendNow(EaMessage message)
     {
         var stamped = message with { Session = Session, Seq = ++_seq };
-        _socket.TrySendFrame(ProtocolWriter.Write(stamped));
+        // Block at the high-water mark like the EA's TCP send does, rather than drop (a drop would be a seq gap).
+        _socket.SendFrame(ProtocolWriter.Write(stamped));
     }
 
     private void DrainReplies()
