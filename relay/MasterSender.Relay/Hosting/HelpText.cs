@@ -31,7 +31,10 @@ public static class HelpText
           Ingress:PairingKey         If set, only an EA with the same PairingKey input is accepted.
           Ingress:TerminalTimeout    Silence after which the terminal counts as disconnected (default 00:00:05).
           Ingress:ReconcileInterval  Reconciliation period told to the EA when its ReconcileMs input is 0 (default 00:00:00.050).
+          Ingress:HeartbeatInterval  How often the EA sends a heartbeat, told in welcome (default 00:00:01).
           Ingress:MaxFrameBytes      Largest EA message accepted (default 4194304).
+          Ingress:QueueCapacity      EA messages waiting for processing before new ones are dropped and recovered
+                                     by a snapshot (default 65536).
           Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).
           Storage:Path               Data folder: outbox database, logs, protected keys (default: the user's local app data).
