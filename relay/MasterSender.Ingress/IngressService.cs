@@ -92,15 +92,29 @@ public sealed class IngressService : BackgroundService
         base.Dispose();
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        // A dedicated thread rather than the thread pool: a signal must not wait behind page requests or a
+        // starved pool, and a blocked wait wakes directly when the socket thread writes.
+        Task.Factory.StartNew(() => Process(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+    private void Process(CancellationToken stoppingToken)
     {
+        var reader = _inbound.Reader;
         try
         {
-            await foreach (var frame in _inbound.Reader.ReadAllAsync(stoppingToken))
+            while (!stoppingToken.IsCancellationRequested)
             {
-                lock (_gate)
+                while (reader.TryRead(out var frame))
                 {
-                    _sessions.Handle(frame, _endpoint!.Send);
+                    lock (_gate)
+                    {
+                        _sessions.Handle(frame, _endpoint!.Send);
+                    }
+                }
+
+                if (!reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
+                {
+                    return;
                 }
             }
         }
