@@ -21,6 +21,7 @@ public sealed class IngressService : BackgroundService
     private readonly TimeProvider _time;
     private readonly ILogger<IngressService> _logger;
     private readonly SessionManager _sessions;
+    private readonly SignalPipeline _pipeline;
     private readonly Lock _gate = new();
     private readonly Channel<InboundFrame> _inbound;
     private RouterEndpoint? _endpoint;
@@ -40,6 +41,7 @@ public sealed class IngressService : BackgroundService
         _metrics = metrics;
         _time = time;
         _logger = logger;
+        _pipeline = pipeline;
         _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion);
         _inbound = Channel.CreateBounded<InboundFrame>(new BoundedChannelOptions(_options.QueueCapacity)
         {
@@ -63,6 +65,16 @@ public sealed class IngressService : BackgroundService
             {
                 return _sessions.ActiveSessions;
             }
+        }
+    }
+
+    /// <summary>Reads the account's book consistently: the processing thread mutates it under the same lock.</summary>
+    public T ReadBook<T>(long login, Func<Core.Book.TradeBook, T> read)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        lock (_gate)
+        {
+            return read(_pipeline.BookFor(login));
         }
     }
 
