@@ -1,15 +1,20 @@
 using MasterSender.Relay.Hosting;
 
 var command = RelayCommand.Parse(args);
-if (command.Verb == RelayVerb.Help)
+switch (command.Verb)
 {
-    if (command.Error is not null)
-    {
-        Console.Error.WriteLine(command.Error);
-    }
+    case RelayVerb.Help:
+        if (command.Error is not null)
+        {
+            Console.Error.WriteLine(command.Error);
+        }
 
-    Console.WriteLine(HelpText.Text);
-    return command.Error is null ? 0 : 2;
+        Console.WriteLine(HelpText.Text);
+        return command.Error is null ? 0 : 2;
+    case RelayVerb.Run:
+    case RelayVerb.Demo:
+        return await RelayRunner.RunAsync(command);
+    default:
+        Console.Error.WriteLine($"'{command.Verb}' is not available yet.");
+        return 2;
 }
-
-return 0;

@@ -1,0 +1,85 @@
+using System.Net;
+using MasterSender.Ingress;
+using MasterSender.Relay.Status;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serilog;
+using Serilog.Events;
+
+namespace MasterSender.Relay.Hosting;
+
+/// <summary>Builds the relay: one web host carrying the status page, the EA ingress and the delivery services.</summary>
+public static class RelayApp
+{
+    public static WebApplicationBuilder CreateBuilder(RelayCommand command, Action<ConfigurationManager>? overrides = null)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        var demo = command.Verb == RelayVerb.Demo;
+        var defaultData = demo ? Path.Combine(DataPaths.DefaultDataFolder(), "demo") : DataPaths.DefaultDataFolder();
+        RelayConfiguration.Apply(builder.Configuration, command.ConfigurationArgs, defaultData);
+        overrides?.Invoke(builder.Configuration);
+
+        var dataFolder = DataPaths.EnsurePrivateFolder(builder.Configuration["Storage:Path"] ?? defaultData);
+        builder.Configuration["Storage:Path"] = dataFolder;
+        var status = builder.Configuration.GetSection(StatusOptions.Section).Get<StatusOptions>() ?? new StatusOptions();
+
+        builder.Host.UseWindowsService(options => options.ServiceName = "MasterSenderRelay");
+        builder.Host.UseSystemd();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, status.Port));
+        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, dataFolder));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton(new RelayRuntime(DateTimeOffset.UtcNow, demo, dataFolder));
+        builder.Services.AddDataProtection()
+            .SetApplicationName("MasterSender")
+            .PersistKeysToFileSystem(new DirectoryInfo(DataPaths.EnsurePrivateFolder(Path.Combine(dataFolder, "keys"))))
+            .ProtectKeysWithDpapiWhenAvailable();
+        builder.Services.AddSingleton(sp => new ProtectedSessionFile(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(dataFolder, "session.dat")));
+        builder.Services.AddIngress(builder.Configuration);
+        builder.Services.AddStatusPage();
+        builder.Services.AddSingleton<IStatusSources, RelayStatusSources>();
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var app = builder.Build();
+        app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, error) =>
+            error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            : context.Request.Path.StartsWithSegments("/api/events") ? LogEventLevel.Verbose
+            : LogEventLevel.Debug);
+        app.MapStatusPage();
+        return app;
+    }
+
+    public static void ConfigureLogging(LoggerConfiguration logger, string dataFolder)
+    {
+        ArgumentNullException.ThrowIfNull(logger);
+        logger.MinimumLevel.Information()
+            .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
+            .WriteTo.File(
+                Path.Combine(dataFolder, "logs", "relay-.log"),
+                rollingInterval: RollingInterval.Day,
+                retainedFileCountLimit: 14,
+                fileSizeLimitBytes: 50 * 1024 * 1024,
+                rollOnFileSizeLimit: true,
+                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static IDataProtectionBuilder ProtectKeysWithDpapiWhenAvailable(this IDataProtectionBuilder builder) =>
+        OperatingSystem.IsWindows() ? builder.ProtectKeysWithDpapi() : builder;
+}
