@@ -59,6 +59,12 @@ public static class RelayApp
             : context.Request.Path.StartsWithSegments("/api/events") ? LogEventLevel.Verbose
             : LogEventLevel.Debug);
         app.MapStatusPage();
+
+        // The page's live feed wakes on what changes what it shows; figures that drift (equity) are picked up by
+        // the feed's own periodic check.
+        var changes = app.Services.GetRequiredService<ChangeFeed>();
+        app.Services.GetRequiredService<MasterSender.Core.Terminal.ITerminalStatusSource>().Changed += _ => changes.Notify();
+        app.Services.GetRequiredService<MasterSender.Core.Pipeline.SignalPipeline>().Committed += (_, _) => changes.Notify();
         return app;
     }
 

@@ -9,6 +9,8 @@ const number = (value, digits) =>
   value === null || value === undefined ? "–" : Number(value).toLocaleString(undefined, { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const price = (value) => (value ? String(value) : "–");
 const time = (ms) => (ms ? new Date(ms).toLocaleTimeString() : "–");
+// MT5 stamps trades in the trade server's clock, written as if it were UTC: show that clock as it is.
+const serverTime = (ms) => (ms ? new Date(ms).toLocaleString(undefined, { timeZone: "UTC", hour12: false }) : "–");
 
 function cell(text, className) {
   const td = document.createElement("td");
@@ -79,7 +81,7 @@ function renderSignals(data) {
   fillRows($("active-rows"), data.active.map((p) => [
     cell(p.symbol), cell(p.type, p.type === "BUY" ? "buy" : "sell"), cell(number(p.volume, 2), "num"),
     cell(price(p.price_open), "num"), cell(price(p.sl), "num"), cell(price(p.tp), "num"),
-    cell(time(p.opened_at_ms)), cell(String(p.ticket), "num"),
+    cell(serverTime(p.opened_at_ms)), cell(String(p.ticket), "num"),
   ]), 8, "No open positions");
 
   fillRows($("log-rows"), data.recent.map((r) => [
