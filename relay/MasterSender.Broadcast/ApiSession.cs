@@ -11,7 +11,8 @@ namespace MasterSender.Broadcast;
 public sealed class ApiSession(ApiClient api, IApiSessionStore store, IOptionsMonitor<ApiOptions> options, ILogger<ApiSession> logger) : IAllowedAccountProvider, IDisposable
 {
     private readonly SemaphoreSlim _loginGate = new(1, 1);
-    private volatile State _state = State.Empty;
+    // Known from the stored session before the API answers, so a terminal is accepted at once after a reboot.
+    private volatile State _state = store.Load() is { } stored ? new State(stored.Token, stored.Username, AllowedFrom(stored), null, null) : State.Empty;
 
     public AllowedAccount? Current => _state.Allowed;
 
@@ -34,12 +35,6 @@ public sealed class ApiSession(ApiClient api, IApiSessionStore store, IOptionsMo
     {
         var configured = options.CurrentValue;
         var stored = store.Load();
-        if (stored is not null)
-        {
-            // Known before the API answers, so a terminal is accepted at once after a reboot.
-            Set(new State(stored.Token, stored.Username, AllowedFrom(stored), null, null));
-        }
-
         if (!string.IsNullOrEmpty(configured.Username) && !string.IsNullOrEmpty(configured.Password))
         {
             await LoginAsync(configured.Username, configured.Password, cancellationToken);

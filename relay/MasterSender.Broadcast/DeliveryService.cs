@@ -19,7 +19,6 @@ public sealed class DeliveryService(
     TimeProvider time,
     ILogger<DeliveryService> logger) : BackgroundService
 {
-    private static readonly TimeSpan NotLoggedInRetry = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan IdleCheck = TimeSpan.FromSeconds(30);
 
@@ -64,7 +63,20 @@ public sealed class DeliveryService(
         var limit = options.CurrentValue.MaxParallelSends;
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         long? nextDue = null;
-        foreach (var head in outbox.PendingHeads(limit * 8))
+        var heads = outbox.PendingHeads(limit * 8);
+        if (session.Token is null || session.Current is null)
+        {
+            // Nothing can go out before a login; say so on each waiting signal and sleep until the session changes.
+            var reason = session.LastError ?? "Waiting for the relay to log in to the API.";
+            foreach (var head in heads.Where(h => h.LastError != reason))
+            {
+                outbox.ScheduleRetry(head.Id, head.Attempts, reason, head.NextAttemptAtMs);
+            }
+
+            return null;
+        }
+
+        foreach (var head in heads)
         {
             lock (_gate)
             {
@@ -122,9 +134,15 @@ public sealed class DeliveryService(
         }
     }
 
-    private async Task AttemptAsync(OutboxEntry entry, CancellationToken stoppingToken)
+    private async Task AttemptAsync(OutboxEntry listed, CancellationToken stoppingToken)
     {
+        // The head list may be older than a send that just finished for this ticket: look again before sending twice.
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (outbox.Get(listed.Id) is not { State: DeliveryState.Pending } entry || entry.NextAttemptAtMs > now)
+        {
+            return;
+        }
+
         var allowed = session.Current;
         if (allowed is not null && allowed.Login != entry.Login)
         {
@@ -143,7 +161,8 @@ public sealed class DeliveryService(
 
         if (session.Token is not { } token || allowed is null)
         {
-            outbox.ScheduleRetry(entry.Id, entry.Attempts, session.LastError ?? "Waiting for the relay to log in to the API.", Later(NotLoggedInRetry));
+            // Logged out while this send was being started; it waits for the next login (Changed wakes delivery).
+            outbox.ScheduleRetry(entry.Id, entry.Attempts, session.LastError ?? "Waiting for the relay to log in to the API.", entry.NextAttemptAtMs);
             return;
         }
 

@@ -97,6 +97,15 @@ public sealed class SqliteOutbox : ISignalJournal, IDisposable
         }
     }
 
+    public OutboxEntry? Get(long id)
+    {
+        lock (_gate)
+        {
+            using var command = Command($"SELECT {OutboxSchema.Columns} FROM signals WHERE id = $id", ("$id", id));
+            return ReadEntries(command).FirstOrDefault();
+        }
+    }
+
     public OutboxEntry? Find(string idempotencyKey)
     {
         lock (_gate)

@@ -117,7 +117,7 @@ public static class SandboxApiEndpoints
         var body = await reader.ReadToEndAsync(context.RequestAborted);
         var timestamp = context.Request.Headers["X-Timestamp"].ToString();
         var signature = context.Request.Headers["X-Signature"].ToString();
-        if (Verify(body, token!, timestamp, signature) is { } problem)
+        if (Verify(body, token!, timestamp, signature, state.Clock.GetUtcNow()) is { } problem)
         {
             state.BadSignature();
             return Results.Json(new { detail = problem }, statusCode: 401);
@@ -131,7 +131,7 @@ public static class SandboxApiEndpoints
         }
 
         var isNew = state.Record(new ReceivedSignal(
-            key, payload["action"]?.GetValue<string>() ?? "", payload["master_ticket"]?.GetValue<long>() ?? 0, body, DateTimeOffset.UtcNow, payload));
+            key, payload["action"]?.GetValue<string>() ?? "", payload["master_ticket"]?.GetValue<long>() ?? 0, body, state.Clock.GetUtcNow(), payload));
         if (!isNew)
         {
             return Results.Json(new { detail = "Duplicate idempotency_key" }, statusCode: 409);
@@ -141,14 +141,14 @@ public static class SandboxApiEndpoints
     }
 
     /// <summary>As the seed's Python server: parse the body, re-serialise it canonically, HMAC it with the token.</summary>
-    private static string? Verify(string body, string token, string timestamp, string signature)
+    private static string? Verify(string body, string token, string timestamp, string signature, DateTimeOffset now)
     {
         if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
         {
             return "X-Timestamp missing or not Unix milliseconds";
         }
 
-        if ((DateTimeOffset.UtcNow - DateTimeOffset.FromUnixTimeMilliseconds(ms)).Duration() > TimestampTolerance)
+        if ((now - DateTimeOffset.FromUnixTimeMilliseconds(ms)).Duration() > TimestampTolerance)
         {
             return "X-Timestamp too far from the server's clock";
         }

@@ -34,6 +34,9 @@ public sealed class SandboxApiState
     public string? Mt5Path { get; set; }
     public SandboxFaults Faults { get; } = new();
 
+    /// <summary>The server's clock for the X-Timestamp freshness check; tests share the relay's fake clock.</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     /// <summary>Signals in arrival order (first arrival of each idempotency key).</summary>
     public IReadOnlyList<ReceivedSignal> Signals => [.. _arrivals];
 
