@@ -60,6 +60,8 @@ public static class BroadcastServiceCollectionExtensions
     private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
         var api = context.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value;
+        // Retry delays, Retry-After waits, timeouts and the breaker's clock all follow the relay's TimeProvider.
+        pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
         pipeline.AddTimeout(api.TotalTimeout);
         if (api.MaxRetries > 0)
         {

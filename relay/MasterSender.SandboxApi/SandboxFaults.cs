@@ -6,6 +6,7 @@ public sealed class SandboxFaults
     private int failNext;
     private int tooManyNext;
     private int malformedNext;
+    private long injected;
 
     /// <summary>Every request has its connection aborted, as if the API were unreachable.</summary>
     public bool Down { get; set; }
@@ -32,13 +33,16 @@ public sealed class SandboxFaults
     /// <summary>The next <paramref name="count"/> requests answer 200 with a body that is not JSON.</summary>
     public void MalformedNext(int count) => Volatile.Write(ref malformedNext, count);
 
+    /// <summary>How many answers were 503/429/malformed on purpose so far.</summary>
+    public long Injected => Interlocked.Read(ref injected);
+
     internal bool TakeFailure() => Take(ref failNext);
 
     internal bool TakeTooMany() => Take(ref tooManyNext);
 
     internal bool TakeMalformed() => Take(ref malformedNext);
 
-    private static bool Take(ref int counter)
+    private bool Take(ref int counter)
     {
         while (true)
         {
@@ -50,6 +54,7 @@ public sealed class SandboxFaults
 
             if (Interlocked.CompareExchange(ref counter, left - 1, left) == left)
             {
+                Interlocked.Increment(ref injected);
                 return true;
             }
         }
