@@ -1,8 +1,8 @@
 using BenchmarkDotNet.Running;
 using MasterSender.Benchmarks;
 
-// `latency` runs the end-to-end harness (percentiles); anything else goes to BenchmarkDotNet's switcher
-// (e.g. `--filter *Book*`, `--job short`).
+// BenchmarkDotNet: dotnet run -c Release --project tests/MasterSender.Benchmarks -- --job short --filter '*'
+// Latency harness (percentiles over real sockets): ... -- latency [samples]
 if (args.Length > 0 && args[0] == "latency")
 {
     return await IngressLatencyHarness.RunAsync(args.Skip(1).ToArray());

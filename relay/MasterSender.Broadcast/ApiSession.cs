@@ -1,0 +1,151 @@
+using MasterSender.Core.Accounts;
+using MasterSender.Outbox;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MasterSender.Broadcast;
+
+/// <summary>
+/// The relay's login to the central API: the token (in <see cref="ITokenStore"/>), the user's profile, and the one
+/// account it may broadcast for. The allowed account is persisted in the outbox so a restart refuses other accounts
+/// before the API answers. One login at a time; a 401 leads to exactly one fresh login.
+/// </summary>
+public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
+{
+    private readonly ApiClient api;
+    private readonly ITokenStore tokens;
+    private readonly SqliteOutbox outbox;
+    private readonly ILogger<ApiSession> log;
+    private readonly SemaphoreSlim loginGate = new(1, 1);
+    private (string Username, string Password)? credentials;
+    private volatile AllowedAccount? current;
+
+    public ApiSession(ApiClient api, IOptions<ApiOptions> options, ITokenStore tokens, SqliteOutbox outbox, ILogger<ApiSession> log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        this.api = api;
+        this.tokens = tokens;
+        this.outbox = outbox;
+        this.log = log;
+        var configured = options.Value;
+        if (!string.IsNullOrEmpty(configured.Username) && !string.IsNullOrEmpty(configured.Password))
+        {
+            credentials = (configured.Username, configured.Password);
+        }
+
+        current = outbox.LoadAllowedAccount();
+    }
+
+    /// <summary>Fires when the allowed account is learnt or changes (the ingress re-checks the connected terminal).</summary>
+    public event Action<AllowedAccount>? AccountChanged;
+
+    public AllowedAccount? Current => current;
+
+    public UserProfile? Profile { get; private set; }
+
+    /// <summary>Why the last login failed, for the page; null after a successful one. Never contains a secret.</summary>
+    public string? LastError { get; private set; }
+
+    public bool HasCredentials => credentials is not null;
+
+    public bool IsLoggedIn => tokens.Token is not null;
+
+    /// <summary>The status page's login: remembers the credentials in memory and logs in now.</summary>
+    public async Task<bool> LoginAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(username);
+        ArgumentException.ThrowIfNullOrEmpty(password);
+        credentials = (username, password);
+        tokens.Token = null;
+        return await GetTokenAsync(cancellationToken).ConfigureAwait(false) is not null;
+    }
+
+    /// <summary>The current token, logging in first when there is none; null when that is not possible now.</summary>
+    public Task<string?> GetTokenAsync(CancellationToken cancellationToken) =>
+        tokens.Token is { } token ? Task.FromResult<string?>(token) : LogInAsync(rejected: null, cancellationToken);
+
+    /// <summary>After a 401: logs in again unless another caller already replaced <paramref name="rejectedToken"/>.</summary>
+    public Task<string?> RenewTokenAsync(string rejectedToken, CancellationToken cancellationToken) =>
+        LogInAsync(rejectedToken, cancellationToken);
+
+    /// <summary>The account guard: only <c>allowed_mt5_id</c> is served; a different terminal path is reported, not refused.</summary>
+    public AccountCheck CheckTerminal(long login, string? terminalPath)
+    {
+        var allowed = current;
+        if (allowed is null)
+        {
+            return AccountCheck.Refused("the relay has not logged in to the API yet, so it does not know which account it may serve");
+        }
+
+        if (allowed.Login != login)
+        {
+            return AccountCheck.Refused($"account {login} is not the account allowed for this user ({allowed.Login})");
+        }
+
+        var mismatch = !string.IsNullOrEmpty(terminalPath) && !string.IsNullOrEmpty(allowed.Mt5Path) && !SamePath(terminalPath, allowed.Mt5Path);
+        return new AccountCheck(true, mismatch ? $"terminal path {terminalPath} differs from the registered mt5_path {allowed.Mt5Path}" : "", mismatch);
+    }
+
+    public void Dispose() => loginGate.Dispose();
+
+    private async Task<string?> LogInAsync(string? rejected, CancellationToken cancellationToken)
+    {
+        await loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var token = tokens.Token;
+            if (token is not null && token != rejected)
+            {
+                return token;
+            }
+
+            tokens.Token = null;
+            if (credentials is not { } login)
+            {
+                LastError = "no credentials: set Api:Username and Api:Password or log in on the status page";
+                return null;
+            }
+
+            token = await api.RequestTokenAsync(login.Username, login.Password, cancellationToken).ConfigureAwait(false);
+            var profile = await api.GetProfileAsync(token, cancellationToken).ConfigureAwait(false);
+            Adopt(profile);
+            tokens.Token = token;
+            LastError = null;
+            LogLoggedIn(profile.Id, profile.AllowedMt5Id);
+            return token;
+        }
+        catch (ApiException failure)
+        {
+            LastError = failure.Message;
+            LogLoginFailed(failure.Message);
+            return null;
+        }
+        finally
+        {
+            loginGate.Release();
+        }
+    }
+
+    private void Adopt(UserProfile profile)
+    {
+        Profile = profile;
+        var account = new AllowedAccount(profile.AllowedMt5Id, profile.Mt5Path);
+        if (account == current)
+        {
+            return;
+        }
+
+        outbox.SaveAllowedAccount(account);
+        current = account;
+        AccountChanged?.Invoke(account);
+    }
+
+    private static bool SamePath(string a, string b) =>
+        string.Equals(Path.TrimEndingDirectorySeparator(a.Replace('\\', '/')), Path.TrimEndingDirectorySeparator(b.Replace('\\', '/')), StringComparison.OrdinalIgnoreCase);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Logged in to the API as user {UserId}; allowed MT5 account {AllowedLogin}")]
+    private partial void LogLoggedIn(long userId, long allowedLogin);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Login to the API failed: {Reason}")]
+    private partial void LogLoginFailed(string reason);
+}

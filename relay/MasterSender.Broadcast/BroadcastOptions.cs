@@ -1,0 +1,95 @@
+using Microsoft.Extensions.Options;
+
+namespace MasterSender.Broadcast;
+
+/// <summary>Section <c>Api</c>. Credentials come from environment variables or the status page's login; never logged.</summary>
+public sealed class ApiOptions
+{
+    public const string Section = "Api";
+
+    public string Url { get; set; } = "";
+    public string? Username { get; set; }
+    public string? Password { get; set; }
+
+    /// <summary>One attempt's limit; the whole call (with retries) gets <see cref="TotalTimeout"/>.</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public int MaxRetries { get; set; } = 3;
+    public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+}
+
+/// <summary>Section <c>Signals</c>.</summary>
+public sealed class SignalOptions
+{
+    public const string Section = "Signals";
+
+    /// <summary>
+    /// An OPEN, ORDER_PLACED or INCREASE older than this when it could be sent is marked expired instead: a follower
+    /// must not open a trade long after the master did. Default 30 s.
+    /// </summary>
+    public TimeSpan MaxOpenAge { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How many tickets are delivered at once; each ticket stays strictly in order.</summary>
+    public int MaxParallelDeliveries { get; set; } = 32;
+
+    /// <summary>Longest wait between two attempts of a signal the API did not take.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+}
+
+/// <summary>Section <c>Storage</c>.</summary>
+public sealed class StorageOptions
+{
+    public const string Section = "Storage";
+
+    /// <summary>The outbox database; default: the user's local application data folder.</summary>
+    public string Path { get; set; } = System.IO.Path.Combine(
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "MasterSender", "outbox.db");
+}
+
+internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ApiOptions options)
+    {
+        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
+        {
+            return ValidateOptionsResult.Fail($"Api:Url must be an absolute http(s) URL of the central API, got '{options.Url}'.");
+        }
+
+        if (options.AttemptTimeout <= TimeSpan.Zero || options.TotalTimeout < options.AttemptTimeout)
+        {
+            return ValidateOptionsResult.Fail("Api:AttemptTimeout must be positive and Api:TotalTimeout at least as long.");
+        }
+
+        return options.MaxRetries is < 0 or > 10
+            ? ValidateOptionsResult.Fail("Api:MaxRetries must be between 0 and 10.")
+            : ValidateOptionsResult.Success;
+    }
+}
+
+internal sealed class SignalOptionsValidator : IValidateOptions<SignalOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SignalOptions options)
+    {
+        if (options.MaxOpenAge <= TimeSpan.Zero)
+        {
+            return ValidateOptionsResult.Fail($"Signals:MaxOpenAge must be positive (e.g. 00:00:30), got {options.MaxOpenAge}.");
+        }
+
+        if (options.MaxRetryDelay <= TimeSpan.Zero)
+        {
+            return ValidateOptionsResult.Fail("Signals:MaxRetryDelay must be positive.");
+        }
+
+        return options.MaxParallelDeliveries is < 1 or > 256
+            ? ValidateOptionsResult.Fail($"Signals:MaxParallelDeliveries must be between 1 and 256, got {options.MaxParallelDeliveries}.")
+            : ValidateOptionsResult.Success;
+    }
+}
+
+internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
+{
+    public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
+        string.IsNullOrWhiteSpace(options.Path)
+            ? ValidateOptionsResult.Fail("Storage:Path must name the outbox database file.")
+            : ValidateOptionsResult.Success;
+}

@@ -1,0 +1,87 @@
+using MasterSender.Core.Accounts;
+using MasterSender.Outbox;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace MasterSender.Broadcast;
+
+public static class BroadcastServiceCollectionExtensions
+{
+    /// <summary>Outbox, API session (the account guard), delivery and status reporting, configured from <c>Api</c>, <c>Signals</c>, <c>Storage</c>.</summary>
+    public static IHostApplicationBuilder AddBroadcast(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddBroadcast(builder.Configuration);
+        return builder;
+    }
+
+    public static IServiceCollection AddBroadcast(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
+        services.AddOptions<SignalOptions>().Bind(configuration.GetSection(SignalOptions.Section)).ValidateOnStart();
+        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
+        services.AddSingleton<IValidateOptions<SignalOptions>, SignalOptionsValidator>();
+        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
+        services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<ApiClient>();
+        services.TryAddSingleton<ApiSession>();
+        services.TryAddSingleton<IAllowedAccountProvider>(sp => sp.GetRequiredService<ApiSession>());
+        services.TryAddSingleton<SignalSender>();
+        services.TryAddSingleton<DeliveryService>();
+        services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
+        services.TryAddSingleton<StatusReporter>();
+        services.AddHostedService(sp => sp.GetRequiredService<StatusReporter>());
+
+        services.AddTransient<SigningHandler>();
+        var client = services.AddHttpClient(ApiClient.HttpClientName, (sp, http) =>
+            {
+                var url = sp.GetRequiredService<IOptions<ApiOptions>>().Value.Url;
+                http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+                http.Timeout = Timeout.InfiniteTimeSpan; // The pipeline's timeouts rule, on the TimeProvider.
+            });
+        client.AddResilienceHandler("central-api", ConfigurePipeline);
+        client.AddHttpMessageHandler<SigningHandler>(); // Inside the pipeline: runs, and re-signs, once per attempt.
+        return services;
+    }
+
+    /// <summary>
+    /// Outer total timeout, then jittered exponential retries of transient answers (5xx, 408, 429 honouring
+    /// Retry-After, connection errors, attempt timeouts), a circuit breaker, and the per-attempt timeout innermost.
+    /// </summary>
+    private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
+    {
+        var api = context.ServiceProvider.GetRequiredService<IOptions<ApiOptions>>().Value;
+        // Retry delays, Retry-After waits, timeouts and the breaker's clock all follow the relay's TimeProvider.
+        pipeline.TimeProvider = context.ServiceProvider.GetRequiredService<TimeProvider>();
+        pipeline.AddTimeout(api.TotalTimeout);
+        if (api.MaxRetries > 0)
+        {
+            pipeline.AddRetry(new HttpRetryStrategyOptions
+            {
+                MaxRetryAttempts = api.MaxRetries,
+                BackoffType = DelayBackoffType.Exponential,
+                UseJitter = true,
+                Delay = api.RetryDelay,
+                ShouldRetryAfterHeader = true,
+            });
+        }
+
+        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+        {
+            FailureRatio = 0.5,
+            MinimumThroughput = 5,
+            SamplingDuration = TimeSpan.FromSeconds(30),
+            BreakDuration = TimeSpan.FromSeconds(15),
+        });
+        pipeline.AddTimeout(api.AttemptTimeout);
+    }
+}

@@ -1,0 +1,105 @@
+using MasterSender.Core.Signals;
+using MasterSender.Outbox;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace MasterSender.Broadcast;
+
+/// <summary>
+/// One delivery attempt of one stored signal and what it leads to (docs/api-contract.md, "What the relay does with
+/// each answer"). Returns the signal's state afterwards; Pending means "try again at next_attempt_at_ms".
+/// </summary>
+public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session, ApiClient api, IOptions<SignalOptions> options, TimeProvider time, ILogger<SignalSender> log)
+{
+    private readonly SignalOptions settings = options.Value;
+
+    public async Task<OutboxState> DeliverAsync(OutboxSignal signal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        if (Expired(signal) is { } age)
+        {
+            var reason = $"not sent: {age.TotalSeconds:0.#} s old when it could be sent, over Signals:MaxOpenAge ({settings.MaxOpenAge.TotalSeconds:0.#} s)";
+            outbox.MarkExpired(signal.Id, reason);
+            LogExpired(signal.Action, signal.Ticket, signal.IdempotencyKey, (long)age.TotalMilliseconds);
+            return OutboxState.Expired;
+        }
+
+        var attempts = signal.Attempts + 1;
+        var allowed = session.Current;
+        if (allowed is not null && allowed.Login != signal.Login)
+        {
+            var refusal = $"account {signal.Login} is not the account allowed for this user ({allowed.Login})";
+            outbox.MarkRejected(signal.Id, signal.Attempts, refusal);
+            LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, refusal);
+            return OutboxState.Rejected;
+        }
+
+        var token = await session.GetTokenAsync(cancellationToken).ConfigureAwait(false);
+        if (token is null)
+        {
+            return RetryLater(signal, attempts, $"not logged in: {session.LastError}");
+        }
+
+        var outcome = await api.BroadcastAsync(signal.Body, token, cancellationToken).ConfigureAwait(false);
+        if (outcome.Result == BroadcastResult.Unauthorized && await session.RenewTokenAsync(token, cancellationToken).ConfigureAwait(false) is { } renewed)
+        {
+            outcome = await api.BroadcastAsync(signal.Body, renewed, cancellationToken).ConfigureAwait(false);
+        }
+
+        switch (outcome.Result)
+        {
+            case BroadcastResult.Sent or BroadcastResult.Duplicate:
+                var latency = time.GetUtcNow().ToUnixTimeMilliseconds() - signal.CreatedAtMs;
+                outbox.MarkSent(signal.Id, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null);
+                LogSent(signal.Action, signal.Ticket, signal.IdempotencyKey, latency, attempts);
+                return OutboxState.Sent;
+            case BroadcastResult.Rejected:
+                outbox.MarkRejected(signal.Id, attempts, outcome.Message);
+                LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, outcome.Message);
+                return OutboxState.Rejected;
+            default:
+                return RetryLater(signal, attempts, outcome.Message);
+        }
+    }
+
+    private TimeSpan? Expired(OutboxSignal signal)
+    {
+        if (!SignalActionNames.TryParse(signal.Action, out var action) || !action.CanExpire())
+        {
+            return null;
+        }
+
+        var age = TimeSpan.FromMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() - signal.DetectedAtMs);
+        return age > settings.MaxOpenAge ? age : null;
+    }
+
+    private OutboxState RetryLater(OutboxSignal signal, int attempts, string error)
+    {
+        var delay = Backoff(attempts);
+        outbox.RecordFailure(signal.Id, attempts, error, time.GetUtcNow().ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds);
+        LogWillRetry(signal.Action, signal.Ticket, signal.IdempotencyKey, attempts, error, (long)delay.TotalMilliseconds);
+        return OutboxState.Pending;
+    }
+
+    /// <summary>1 s, 2 s, 4 s … capped at Signals:MaxRetryDelay, with ±20 % jitter so many tickets do not retry in step.</summary>
+    private TimeSpan Backoff(int attempts)
+    {
+#pragma warning disable CA5394 // Jitter, not security.
+        var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
+#pragma warning restore CA5394
+        var seconds = Math.Min(settings.MaxRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(attempts - 1, 16)));
+        return TimeSpan.FromSeconds(seconds * jitter);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Signal {Action} {Ticket} {IdempotencyKey} sent in {LatencyMs} ms after {Attempts} attempt(s)")]
+    private partial void LogSent(string action, long ticket, string idempotencyKey, long latencyMs, int attempts);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signal {Action} {Ticket} {IdempotencyKey} rejected: {Reason}")]
+    private partial void LogRejected(string action, long ticket, string idempotencyKey, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signal {Action} {Ticket} {IdempotencyKey} expired unsent, {AgeMs} ms old")]
+    private partial void LogExpired(string action, long ticket, string idempotencyKey, long ageMs);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Signal {Action} {Ticket} {IdempotencyKey} attempt {Attempts} failed: {Error}; next in {DelayMs} ms")]
+    private partial void LogWillRetry(string action, long ticket, string idempotencyKey, int attempts, string error, long delayMs);
+}

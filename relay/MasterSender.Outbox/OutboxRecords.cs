@@ -1,0 +1,34 @@
+namespace MasterSender.Outbox;
+
+/// <summary>Where a signal is in its life. Rejected is the page's "failed": the API refused it and it is never retried.</summary>
+public enum OutboxState
+{
+    Pending,
+    Sent,
+    Rejected,
+    Expired,
+}
+
+/// <summary>One stored signal: the canonical body exactly as it will be signed and sent, and its delivery history.</summary>
+public sealed record OutboxSignal
+{
+    public required long Id { get; init; }
+    public required string IdempotencyKey { get; init; }
+    public required long Login { get; init; }
+    public required long Ticket { get; init; }
+    public required string Action { get; init; }
+    public required string Body { get; init; }
+    public required OutboxState State { get; init; }
+    public required long DetectedAtMs { get; init; }
+    public required long CreatedAtMs { get; init; }
+    public int Attempts { get; init; }
+    public string? LastError { get; init; }
+    public long? NextAttemptAtMs { get; init; }
+    public long? CompletedAtMs { get; init; }
+
+    /// <summary>Commit to API acknowledgement, ms; null until sent.</summary>
+    public long? LatencyMs { get; init; }
+}
+
+/// <summary>How many signals are in each state, for the page.</summary>
+public sealed record OutboxCounts(long Pending, long Sent, long Rejected, long Expired);

@@ -1,0 +1,133 @@
+using Microsoft.Data.Sqlite;
+
+namespace MasterSender.Outbox;
+
+/// <summary>The delivery side: the head of each ticket's queue, outcomes, and the page's queries.</summary>
+public sealed partial class SqliteOutbox
+{
+    private const string Columns = "id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts, last_error, next_attempt_at_ms, completed_at_ms, latency_ms";
+
+    /// <summary>
+    /// The oldest pending signal of each (login, ticket), oldest first: only a queue's head may be sent, which keeps
+    /// each ticket in order while different tickets go in parallel.
+    /// </summary>
+    public IReadOnlyList<OutboxSignal> PendingHeads(int limit)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"""
+            SELECT {Columns} FROM signals s
+            WHERE state = 'pending' AND id = (SELECT MIN(id) FROM signals h WHERE h.state = 'pending' AND h.login = s.login AND h.ticket = s.ticket)
+            ORDER BY id LIMIT $limit
+            """;
+        command.Parameters.AddWithValue("$limit", limit);
+        return Read(command);
+    }
+
+    /// <summary>The oldest pending signal of one ticket, or null when its queue is empty.</summary>
+    public OutboxSignal? PendingHead(long login, long ticket)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM signals WHERE state = 'pending' AND login = $login AND ticket = $ticket ORDER BY id LIMIT 1";
+        command.Parameters.AddWithValue("$login", login);
+        command.Parameters.AddWithValue("$ticket", ticket);
+        return Read(command).FirstOrDefault();
+    }
+
+    public void MarkSent(long id, int attempts, long latencyMs, string? note = null) =>
+        Complete(id, OutboxState.Sent, attempts, note, latencyMs);
+
+    public void MarkRejected(long id, int attempts, string error) => Complete(id, OutboxState.Rejected, attempts, error, null);
+
+    public void MarkExpired(long id, string reason) => Complete(id, OutboxState.Expired, null, reason, null);
+
+    /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
+    public void RecordFailure(long id, int attempts, string error, long nextAttemptAtMs)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'";
+        command.Parameters.AddWithValue("$attempts", attempts);
+        command.Parameters.AddWithValue("$error", error);
+        command.Parameters.AddWithValue("$next", nextAttemptAtMs);
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+    }
+
+    public OutboxCounts Counts()
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state, COUNT(*) FROM signals GROUP BY state";
+        using var reader = command.ExecuteReader();
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        while (reader.Read())
+        {
+            counts[reader.GetString(0)] = reader.GetInt64(1);
+        }
+
+        return new OutboxCounts(counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("sent"), counts.GetValueOrDefault("rejected"), counts.GetValueOrDefault("expired"));
+    }
+
+    /// <summary>The most recent signals, newest first, optionally of one state: the page's history.</summary>
+    public IReadOnlyList<OutboxSignal> Recent(int limit, OutboxState? state = null)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM signals WHERE $state IS NULL OR state = $state ORDER BY id DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$state", state is null ? DBNull.Value : ToColumn(state.Value));
+        command.Parameters.AddWithValue("$limit", limit);
+        return Read(command);
+    }
+
+    private void Complete(long id, OutboxState state, int? attempts, string? error, long? latencyMs)
+    {
+        using var connection = Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            UPDATE signals SET state = $state, attempts = COALESCE($attempts, attempts), last_error = COALESCE($error, last_error),
+                completed_at_ms = $now, latency_ms = $latency, next_attempt_at_ms = NULL
+            WHERE id = $id AND state = 'pending'
+            """;
+        command.Parameters.AddWithValue("$state", ToColumn(state));
+        command.Parameters.AddWithValue("$attempts", (object?)attempts ?? DBNull.Value);
+        command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", NowMs());
+        command.Parameters.AddWithValue("$latency", (object?)latencyMs ?? DBNull.Value);
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+    }
+
+    private static string ToColumn(OutboxState state) => state.ToString().ToLowerInvariant();
+
+    private static OutboxState FromColumn(string value) => Enum.Parse<OutboxState>(value, ignoreCase: true);
+
+    private static List<OutboxSignal> Read(SqliteCommand command)
+    {
+        using var reader = command.ExecuteReader();
+        var rows = new List<OutboxSignal>();
+        while (reader.Read())
+        {
+            rows.Add(new OutboxSignal
+            {
+                Id = reader.GetInt64(0),
+                IdempotencyKey = reader.GetString(1),
+                Login = reader.GetInt64(2),
+                Ticket = reader.GetInt64(3),
+                Action = reader.GetString(4),
+                Body = reader.GetString(5),
+                State = FromColumn(reader.GetString(6)),
+                DetectedAtMs = reader.GetInt64(7),
+                CreatedAtMs = reader.GetInt64(8),
+                Attempts = reader.GetInt32(9),
+                LastError = reader.IsDBNull(10) ? null : reader.GetString(10),
+                NextAttemptAtMs = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+                CompletedAtMs = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+                LatencyMs = reader.IsDBNull(13) ? null : reader.GetInt64(13),
+            });
+        }
+
+        return rows;
+    }
+}

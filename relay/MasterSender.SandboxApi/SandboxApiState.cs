@@ -1,0 +1,84 @@
+using System.Collections.Concurrent;
+
+namespace MasterSender.SandboxApi;
+
+/// <summary>A signal the sandbox accepted: each idempotency key once, in arrival order.</summary>
+public sealed record ReceivedSignal(long Sequence, string IdempotencyKey, long Ticket, string Action, string Body, DateTimeOffset ReceivedAt);
+
+/// <summary>
+/// The sandbox API's user, what it received, and the faults to inject. Thread-safe; tests and the demo drive it
+/// while requests run.
+/// </summary>
+public sealed class SandboxApiState
+{
+    private readonly ConcurrentDictionary<string, ReceivedSignal> received = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, string> statuses = new();
+    private readonly ConcurrentQueue<string> statusHistory = new();
+    private long sequence;
+    private long duplicates;
+    private long badSignatures;
+    private long broadcastCalls;
+
+    public string Username { get; init; } = "master";
+    public string Password { get; init; } = "secret";
+    public long UserId { get; init; } = 7;
+    public long AllowedMt5Id { get; set; } = 5001;
+    public string? Mt5Path { get; set; } = @"C:\Program Files\MetaTrader 5\terminal64.exe";
+
+    public SandboxFaults Faults { get; } = new();
+
+    /// <summary>Fires after a signal is accepted (not for duplicates): lets tests await arrivals instead of sleeping.</summary>
+    public event Action<ReceivedSignal>? SignalReceived;
+
+    public IReadOnlyCollection<ReceivedSignal> Received => received.Values.OrderBy(s => s.Sequence).ToList();
+
+    public int ReceivedCount => received.Count;
+
+    public long Duplicates => Interlocked.Read(ref duplicates);
+
+    /// <summary>Requests whose HMAC did not verify: must stay 0 for a correct relay.</summary>
+    public long BadSignatures => Interlocked.Read(ref badSignatures);
+
+    public long BroadcastCalls => Interlocked.Read(ref broadcastCalls);
+
+    public IReadOnlyCollection<string> StatusReports => statusHistory.ToList();
+
+    /// <summary>Makes every token issued so far invalid: the next call with one answers 401.</summary>
+    public void ExpireTokens() => tokens.Clear();
+
+    internal string IssueToken()
+    {
+        var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        tokens[token] = 0;
+        return token;
+    }
+
+    internal bool IsValid(string? token) => token is not null && tokens.ContainsKey(token);
+
+    internal void CountBroadcastCall() => Interlocked.Increment(ref broadcastCalls);
+
+    internal void CountBadSignature() => Interlocked.Increment(ref badSignatures);
+
+    /// <summary>Records the signal unless its key is known; false (and a counted duplicate) when it is.</summary>
+    internal bool TryRecord(string key, long ticket, string action, string body)
+    {
+        var signal = new ReceivedSignal(Interlocked.Increment(ref sequence), key, ticket, action, body, DateTimeOffset.UtcNow);
+        if (!received.TryAdd(key, signal))
+        {
+            Interlocked.Increment(ref duplicates);
+            return false;
+        }
+
+        SignalReceived?.Invoke(signal);
+        return true;
+    }
+
+    internal void RecordStatus(long userId, string json)
+    {
+        statuses[userId] = json;
+        statusHistory.Enqueue(json);
+    }
+
+    internal string? StatusOf(long userId) => statuses.GetValueOrDefault(userId);
+}

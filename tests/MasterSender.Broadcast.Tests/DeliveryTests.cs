@@ -1,0 +1,184 @@
+using MasterSender.Core.Signals;
+using MasterSender.Outbox;
+
+namespace MasterSender.Broadcast.Tests;
+
+public sealed class DeliveryTests
+{
+    [Fact]
+    public async Task Burst_ArrivesOncePerKey_InOrderPerTicket_AndEverySignatureVerifies()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        var burst = Signals.Burst(tickets: 20, perTicket: 5, relay.NowMs).ToList();
+
+        relay.Commit(burst);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == burst.Count, "all sent");
+        AssertDeliveredExactlyOnceInOrder(api, burst);
+        Assert.Equal(0, api.State.Duplicates);
+        Assert.Equal(new OutboxCounts(0, burst.Count, 0, 0), relay.Outbox.Counts());
+    }
+
+    [Fact]
+    public async Task ApiDownForAWhile_EverythingArrivesAfterwards_InOrder_NothingTwice()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        api.State.Faults.Down = true;
+        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Signals:MaxOpenAge"] = "01:00:00" });
+        var burst = Signals.Burst(tickets: 10, perTicket: 4, relay.NowMs).ToList();
+
+        relay.Commit(burst);
+        await Eventually.TrueAsync(() => relay.Outbox.Recent(100).Any(s => s.Attempts > 0), "a failed attempt", relay.Time);
+        Assert.Equal(0, api.State.ReceivedCount);
+        Assert.Matches("unreachable|circuit open", relay.Outbox.Recent(100).First(s => s.LastError is not null).LastError);
+
+        api.State.Faults.Down = false;
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == burst.Count, "all sent after the outage", relay.Time, TimeSpan.FromSeconds(1));
+        AssertDeliveredExactlyOnceInOrder(api, burst);
+    }
+
+    [Fact]
+    public async Task ServiceUnavailable_IsRetried_UntilSent()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        api.State.Faults.FailNext(6);
+
+        relay.Commit([Signals.Make(1, 1, SignalAction.Modify, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 1, "sent after 503s", relay.Time);
+        Assert.Equal(6, api.State.Faults.Injected);
+        Assert.Equal(1, api.State.ReceivedCount);
+    }
+
+    [Fact]
+    public async Task TooManyRequests_WithRetryAfter_IsRetried()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        api.State.Faults.RetryAfterSeconds = 1;
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        api.State.Faults.TooManyRequestsNext(2);
+
+        relay.Commit([Signals.Make(1, 1, SignalAction.Close, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 1, "sent after 429s", relay.Time);
+        Assert.Equal(2, api.State.Faults.Injected);
+        Assert.Equal(1, api.State.ReceivedCount);
+    }
+
+    [Fact]
+    public async Task HangingApi_TimesOut_AndTheSignalGoesOnceTheApiAnswers()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Api:MaxRetries"] = "0" });
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        var release = new TaskCompletionSource();
+        api.State.Faults.HoldBroadcasts = release.Task;
+
+        relay.Commit([Signals.Make(1, 1, SignalAction.Modify, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Recent(1)[0].LastError?.Contains("timed out", StringComparison.Ordinal) == true, "a timeout recorded", relay.Time, TimeSpan.FromSeconds(2));
+        api.State.Faults.HoldBroadcasts = null;
+        release.SetResult();
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 1, "sent once the API answers", relay.Time, TimeSpan.FromSeconds(2));
+    }
+
+    [Fact]
+    public async Task ExpiredToken_LeadsToOneFreshLogin_AndTheSignalIsSent()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        var first = await relay.Session.GetTokenAsync(CancellationToken.None);
+        api.State.ExpireTokens();
+
+        relay.Commit([Signals.Make(1, 1, SignalAction.Modify, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 1, "sent after re-login", relay.Time);
+        Assert.NotEqual(first, await relay.Session.GetTokenAsync(CancellationToken.None));
+        Assert.Equal(1, relay.Outbox.Recent(1)[0].Attempts);
+        Assert.Equal(0, api.State.BadSignatures);
+    }
+
+    [Fact]
+    public async Task MalformedJsonAnswers_DoNotLoseTheSignal()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        api.State.Faults.MalformedNext(2);
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+
+        relay.Commit([Signals.Make(1, 1, SignalAction.Modify, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 1, "sent despite malformed login answers", relay.Time);
+        Assert.Equal(2, api.State.Faults.Injected);
+        Assert.Equal(1, api.State.ReceivedCount);
+    }
+
+    [Fact]
+    public async Task RefusedSignal_IsRejectedWithTheServersMessage_AndNeverRetried()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        api.State.Faults.Refuse = key => key.EndsWith("-1", StringComparison.Ordinal);
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+
+        relay.Commit([Signals.Make(1, 1, SignalAction.Modify, relay.NowMs), Signals.Make(1, 2, SignalAction.Close, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts() is { Rejected: 1, Sent: 1 }, "one rejected, the next of the ticket sent", relay.Time);
+        var rejected = relay.Outbox.Recent(10, OutboxState.Rejected).Single();
+        Assert.Contains("422", rejected.LastError, StringComparison.Ordinal);
+        Assert.Contains("not tradable", rejected.LastError, StringComparison.Ordinal);
+        var calls = api.State.BroadcastCalls;
+        relay.Time.Advance(TimeSpan.FromMinutes(10));
+        relay.Delivery.Notify();
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Pending == 0, "nothing pending");
+        Assert.Equal(calls, api.State.BroadcastCalls);
+    }
+
+    [Fact]
+    public async Task StaleOpen_IsExpiredVisibly_ButTheCloseIsAlwaysSent()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        var old = relay.NowMs - (long)TimeSpan.FromMinutes(5).TotalMilliseconds;
+
+        relay.Commit([Signals.Make(1, 1, SignalAction.Open, old), Signals.Make(1, 2, SignalAction.Close, old), Signals.Make(2, 1, SignalAction.Open, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts() is { Expired: 1, Sent: 2 }, "stale open expired, the rest sent");
+        var expired = relay.Outbox.Recent(10, OutboxState.Expired).Single();
+        Assert.Equal("5001-P1-1", expired.IdempotencyKey);
+        Assert.Contains("Signals:MaxOpenAge", expired.LastError, StringComparison.Ordinal);
+        Assert.Equal(["5001-P1-2", "5001-P2-1"], api.State.Received.Select(s => s.IdempotencyKey).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task HundredTickets_GoInParallel_NotOneAfterAnother()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        api.State.Faults.BroadcastDelay = TimeSpan.FromMilliseconds(50);
+        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Signals:MaxParallelDeliveries"] = "100" });
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        var burst = Signals.Burst(tickets: 100, perTicket: 1, relay.NowMs).ToList();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        relay.Commit(burst);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 100, "100 sent");
+        // Serial delivery would take 100 × 50 ms = 5 s; a generous bound that still proves parallelism.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed}");
+    }
+
+    internal static void AssertDeliveredExactlyOnceInOrder(SandboxServer api, IReadOnlyList<Signal> expected)
+    {
+        Assert.Equal(0, api.State.BadSignatures);
+        var received = api.State.Received;
+        Assert.Equal(expected.Select(s => s.IdempotencyKey).Order(StringComparer.Ordinal), received.Select(s => s.IdempotencyKey).Order(StringComparer.Ordinal));
+        foreach (var ticket in received.GroupBy(s => s.Ticket))
+        {
+            var keys = ticket.OrderBy(s => s.Sequence).Select(s => s.IdempotencyKey).ToList();
+            var inCommitOrder = expected.Where(s => s.MasterTicket == ticket.Key).Select(s => s.IdempotencyKey).ToList();
+            Assert.Equal(inCommitOrder, keys);
+        }
+    }
+}

@@ -1,0 +1,30 @@
+using MasterSender.Core.Signals;
+
+namespace MasterSender.Broadcast.Tests;
+
+public static class Signals
+{
+    public const long Login = 5001;
+
+    public static Signal Make(long ticket, int revision, SignalAction action, long detectedAtMs, long login = Login) => new()
+    {
+        IdempotencyKey = $"{login}-P{ticket}-{revision}",
+        Action = action,
+        MasterLogin = login,
+        MasterTicket = ticket,
+        Symbol = "EURUSD",
+        Type = "BUY",
+        Volume = 0.1 * revision,
+        Price = 1.08512,
+        Sl = 1.08,
+        Tp = 1.09 + (revision / 1000.0),
+        DetectedAtMs = detectedAtMs,
+        Comment = "héllo",
+    };
+
+    /// <summary>Per ticket: an OPEN, then MODIFYs, then a CLOSE, with keys in revision order.</summary>
+    public static IEnumerable<Signal> Burst(int tickets, int perTicket, long detectedAtMs) =>
+        from revision in Enumerable.Range(1, perTicket)
+        from ticket in Enumerable.Range(1, tickets)
+        select Make(1000 + ticket, revision, revision == 1 ? SignalAction.Open : revision == perTicket ? SignalAction.Close : SignalAction.Modify, detectedAtMs);
+}
