@@ -17,7 +17,6 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     private readonly SqliteOutbox outbox;
     private readonly ILogger<ApiSession> log;
     private readonly SemaphoreSlim loginGate = new(1, 1);
-    private (string Username, string Password)? credentials;
     private volatile AllowedAccount? current;
 
     public ApiSession(ApiClient api, IOptions<ApiOptions> options, ITokenStore tokens, SqliteOutbox outbox, ILogger<ApiSession> log)
@@ -30,7 +29,7 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
         var configured = options.Value;
         if (!string.IsNullOrEmpty(configured.Username) && !string.IsNullOrEmpty(configured.Password))
         {
-            credentials = (configured.Username, configured.Password);
+            tokens.Credentials = new ApiCredentials(configured.Username, configured.Password);
         }
 
         current = outbox.LoadAllowedAccount();
@@ -46,7 +45,12 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     /// <summary>Why the last login failed, for the page; null after a successful one. Never contains a secret.</summary>
     public string? LastError { get; private set; }
 
-    public bool HasCredentials => credentials is not null;
+    public bool HasCredentials => tokens.Credentials is not null;
+
+    public string? Username => tokens.Credentials?.Username;
+
+    /// <summary>Login, logout, or a failed login: the page and delivery re-read the session.</summary>
+    public event Action? Changed;
 
     public bool IsLoggedIn => tokens.Token is not null;
 
@@ -55,9 +59,11 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(username);
         ArgumentException.ThrowIfNullOrEmpty(password);
-        credentials = (username, password);
+        tokens.Credentials = new ApiCredentials(username, password);
         tokens.Token = null;
-        return await GetTokenAsync(cancellationToken).ConfigureAwait(false) is not null;
+        var ok = await GetTokenAsync(cancellationToken).ConfigureAwait(false) is not null;
+        Changed?.Invoke();
+        return ok;
     }
 
     /// <summary>The current token, logging in first when there is none; null when that is not possible now.</summary>
@@ -86,6 +92,16 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
         return new AccountCheck(true, mismatch ? $"terminal path {terminalPath} differs from the registered mt5_path {allowed.Mt5Path}" : "", mismatch);
     }
 
+    /// <summary>Forgets the token and the credentials; nothing is sent until the next login. The allowed account is
+    /// kept: it is what the API said, and terminals of other accounts stay refused.</summary>
+    public void Logout()
+    {
+        tokens.Token = null;
+        tokens.Credentials = null;
+        LastError = "logged out";
+        Changed?.Invoke();
+    }
+
     public void Dispose() => loginGate.Dispose();
 
     private async Task<string?> LogInAsync(string? rejected, CancellationToken cancellationToken)
@@ -100,7 +116,7 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
             }
 
             tokens.Token = null;
-            if (credentials is not { } login)
+            if (tokens.Credentials is not { } login)
             {
                 LastError = "no credentials: set Api:Username and Api:Password or log in on the status page";
                 return null;

@@ -41,9 +41,12 @@ public sealed class StorageOptions
 {
     public const string Section = "Storage";
 
-    /// <summary>The outbox database; default: the user's local application data folder.</summary>
+    /// <summary><c>Storage:Path</c>: the relay's data folder (outbox database, logs, protected keys); default: the
+    /// user's local application data folder, so no admin rights are needed.</summary>
     public string Path { get; set; } = System.IO.Path.Combine(
-        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "MasterSender", "outbox.db");
+        Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "MasterSender");
+
+    public string OutboxPath => System.IO.Path.Combine(Path, "outbox.db");
 }
 
 internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
@@ -90,6 +93,6 @@ internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
         string.IsNullOrWhiteSpace(options.Path)
-            ? ValidateOptionsResult.Fail("Storage:Path must name the outbox database file.")
+            ? ValidateOptionsResult.Fail("Storage:Path must name the relay's data folder.")
             : ValidateOptionsResult.Success;
 }

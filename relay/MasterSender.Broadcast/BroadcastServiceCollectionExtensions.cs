@@ -31,13 +31,15 @@ public static class BroadcastServiceCollectionExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
-        services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<StorageOptions>>().Value.Path, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OutboxPath, sp.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<MasterSender.Core.Pipeline.ISignalJournal>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.TryAddSingleton<ApiClient>();
         services.TryAddSingleton<ApiSession>();
         services.TryAddSingleton<IAllowedAccountProvider>(sp => sp.GetRequiredService<ApiSession>());
         services.TryAddSingleton<SignalSender>();
         services.TryAddSingleton<DeliveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
+        services.AddHostedService<SessionKeeper>();
         services.TryAddSingleton<StatusReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusReporter>());
 

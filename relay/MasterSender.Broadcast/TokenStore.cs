@@ -1,21 +1,38 @@
 namespace MasterSender.Broadcast;
 
+/// <summary>The user name and password the relay logs in with; kept so a 401 after token expiry can log in again
+/// without a person at the keyboard.</summary>
+public sealed record ApiCredentials(string Username, string Password)
+{
+    // Never print the password, not even in a debugger's or a log's view of this record.
+    public override string ToString() => $"ApiCredentials {{ Username = {Username} }}";
+}
+
 /// <summary>
-/// Where the bearer token lives. In memory by default; the host can plug a store protected with ASP.NET Data
-/// Protection so a restart does not need the password again. Implementations must never log the token.
+/// Where the bearer token and the credentials live. In memory by default; the host plugs in a store protected with
+/// ASP.NET Core Data Protection so a restart does not need the password again. Implementations never log either.
 /// </summary>
 public interface ITokenStore
 {
     string? Token { get; set; }
+
+    ApiCredentials? Credentials { get; set; }
 }
 
 public sealed class InMemoryTokenStore : ITokenStore
 {
     private volatile string? token;
+    private volatile ApiCredentials? credentials;
 
     public string? Token
     {
         get => token;
         set => token = value;
+    }
+
+    public ApiCredentials? Credentials
+    {
+        get => credentials;
+        set => credentials = value;
     }
 }

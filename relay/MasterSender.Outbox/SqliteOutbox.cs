@@ -11,7 +11,7 @@ namespace MasterSender.Outbox;
 /// (the book is older, so the same difference produces the same signals again). Thread-safe: each call uses its own
 /// pooled connection.
 /// </summary>
-public sealed partial class SqliteOutbox : IDisposable
+public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJournal, IDisposable
 {
     private readonly string connectionString;
     private readonly TimeProvider time;

@@ -52,7 +52,7 @@ public class DeliveryBenchmark
             ["Api:Url"] = url,
             ["Api:Username"] = state.Username,
             ["Api:Password"] = state.Password,
-            ["Storage:Path"] = Path.Combine(Path.GetTempPath(), "mastersender-bench", Guid.NewGuid().ToString("N"), "outbox.db"),
+            ["Storage:Path"] = Path.Combine(Path.GetTempPath(), "mastersender-bench", Guid.NewGuid().ToString("N")),
             ["Signals:MaxParallelDeliveries"] = "128",
         });
         builder.AddBroadcast();

@@ -2,7 +2,7 @@ using MasterSender.Broadcast;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// Usage: KillTarget --Api:Url=http://127.0.0.1:port --Storage:Path=/tmp/x/outbox.db [--Signals:MaxParallelDeliveries=4]
+// Usage: KillTarget --Api:Url=http://127.0.0.1:port --Storage:Path=/tmp/x [--Signals:MaxParallelDeliveries=4]
 // Delivers whatever the outbox holds until it is killed. Credentials default to the sandbox's.
 var builder = Host.CreateApplicationBuilder(args);
 builder.Logging.ClearProviders();

@@ -11,14 +11,15 @@ public sealed class KillMidBurstTests
     {
         await using var api = await SandboxServer.StartAsync();
         api.State.Faults.BroadcastDelay = TimeSpan.FromMilliseconds(15);
-        var database = Path.Combine(TempDirectory.Create(), "outbox.db");
+        var folder = TempDirectory.Create();
+        var database = Path.Combine(folder, "outbox.db");
         var burst = Signals.Burst(tickets: 50, perTicket: 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToList();
         using (var outbox = new SqliteOutbox(database, TimeProvider.System))
         {
             outbox.Commit(Signals.Login, burst, "{}");
         }
 
-        using (var first = StartRelay(api.Url, database))
+        using (var first = StartRelay(api.Url, folder))
         {
             await Eventually.TrueAsync(() => api.State.ReceivedCount >= 40, "part of the burst delivered");
             first.Kill(entireProcessTree: true);
@@ -27,7 +28,7 @@ public sealed class KillMidBurstTests
 
         Assert.InRange(api.State.ReceivedCount, 40, burst.Count - 1);
 
-        using var second = StartRelay(api.Url, database);
+        using var second = StartRelay(api.Url, folder);
         try
         {
             await Eventually.TrueAsync(() => api.State.ReceivedCount == burst.Count, "the rest after restart", deadline: TimeSpan.FromSeconds(60));
@@ -46,13 +47,13 @@ public sealed class KillMidBurstTests
         Assert.InRange(api.State.Duplicates, 0, 32);
     }
 
-    private static Process StartRelay(string apiUrl, string database)
+    private static Process StartRelay(string apiUrl, string folder)
     {
         var target = Path.Combine(AppContext.BaseDirectory, "..", "..", "..", "..", "MasterSender.Broadcast.KillTarget", "bin",
             new DirectoryInfo(Path.TrimEndingDirectorySeparator(AppContext.BaseDirectory)).Parent!.Name, "net10.0", "MasterSender.Broadcast.KillTarget.dll");
         Assert.True(File.Exists(target), $"kill target not built at {target}");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var argument in new[] { target, $"--Api:Url={apiUrl}", $"--Storage:Path={database}", "--Signals:MaxParallelDeliveries=4" })
+        foreach (var argument in new[] { target, $"--Api:Url={apiUrl}", $"--Storage:Path={folder}", "--Signals:MaxParallelDeliveries=4" })
         {
             start.ArgumentList.Add(argument);
         }

@@ -48,7 +48,7 @@ public sealed class RelayHarness : IAsyncDisposable
             ["Api:Url"] = apiUrl,
             ["Api:Username"] = "master",
             ["Api:Password"] = "secret",
-            ["Storage:Path"] = Path.Combine(directory, "outbox.db"),
+            ["Storage:Path"] = directory,
         });
         if (settings is not null)
         {
