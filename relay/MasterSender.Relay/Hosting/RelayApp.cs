@@ -1,4 +1,5 @@
 using System.Net;
+using MasterSender.Broadcast;
 using MasterSender.Ingress;
 using MasterSender.Relay.Status;
 using Microsoft.AspNetCore.Builder;
@@ -43,9 +44,12 @@ public static class RelayApp
             .SetApplicationName("MasterSender")
             .PersistKeysToFileSystem(new DirectoryInfo(DataPaths.EnsurePrivateFolder(Path.Combine(dataFolder, "keys"))))
             .ProtectKeysWithDpapiWhenAvailable();
-        builder.Services.AddSingleton(sp => new ProtectedSessionFile(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(dataFolder, "session.dat")));
+        builder.Services.AddSingleton<ITokenStore>(sp => new ProtectedTokenStore(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(dataFolder, "session.dat")));
+        builder.Services.AddBroadcast(builder.Configuration);
         builder.Services.AddIngress(builder.Configuration);
         builder.Services.AddStatusPage();
+        builder.Services.AddSingleton<ISignalLedger, OutboxLedger>();
+        builder.Services.AddSingleton<IApiAccess, SessionAccess>();
         builder.Services.AddSingleton<IStatusSources, RelayStatusSources>();
         return builder;
     }
@@ -63,8 +67,16 @@ public static class RelayApp
         // The page's live feed wakes on what changes what it shows; figures that drift (equity) are picked up by
         // the feed's own periodic check.
         var changes = app.Services.GetRequiredService<ChangeFeed>();
+        var delivery = app.Services.GetRequiredService<DeliveryService>();
+        var pipeline = app.Services.GetRequiredService<MasterSender.Core.Pipeline.SignalPipeline>();
+        pipeline.Committed += (_, _) =>
+        {
+            delivery.Notify();
+            changes.Notify();
+        };
+        delivery.Completed += (_, _) => changes.Notify();
+        app.Services.GetRequiredService<ApiSession>().Changed += changes.Notify;
         app.Services.GetRequiredService<MasterSender.Core.Terminal.ITerminalStatusSource>().Changed += _ => changes.Notify();
-        app.Services.GetRequiredService<MasterSender.Core.Pipeline.SignalPipeline>().Committed += (_, _) => changes.Notify();
         return app;
     }
 
@@ -74,6 +86,8 @@ public static class RelayApp
         logger.MinimumLevel.Information()
             .MinimumLevel.Override("Microsoft.AspNetCore", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
+            .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
+            .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.FromLogContext()
             .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)

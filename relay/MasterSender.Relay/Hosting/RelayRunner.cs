@@ -14,14 +14,15 @@ public static class RelayRunner
     public const int ExitAlreadyRunning = 3;
     public const int ExitStartFailed = 4;
 
-    public static async Task<int> RunAsync(RelayCommand command, Action<WebApplicationBuilder>? extend = null)
+    public static async Task<int> RunAsync(RelayCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
+        await using var demo = command.Verb == RelayVerb.Demo ? await Demo.DemoSetup.StartAsync(command) : null;
         WebApplication app;
         try
         {
-            var builder = RelayApp.CreateBuilder(command);
-            extend?.Invoke(builder);
+            var builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
+            demo?.AddServices(builder);
             app = RelayApp.Build(builder);
         }
         catch (InvalidOperationException exception)
@@ -53,6 +54,10 @@ public static class RelayRunner
         app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay")
             .LogInformation("Status page: {PageUrl}", pageUrl);
         await Console.Out.WriteLineAsync($"MasterSender relay is running. Status page: {pageUrl}  (EA port {app.Services.GetRequiredService<IngressService>().Port}; Ctrl+C to stop)");
+        if (demo is not null)
+        {
+            await Console.Out.WriteLineAsync(demo.Describe());
+        }
         await app.WaitForShutdownAsync();
         return 0;
     }
