@@ -47,6 +47,9 @@ public sealed class SandboxApiState
     /// <summary>Makes every token issued so far invalid: the next call with one answers 401.</summary>
     public void ExpireTokens() => tokens.Clear();
 
+    /// <summary>Tokens currently valid; lets a test prove that none of them ever reaches a page or a log.</summary>
+    public IReadOnlyCollection<string> IssuedTokens => tokens.Keys.ToList();
+
     internal string IssueToken()
     {
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));

@@ -1,0 +1,73 @@
+using MasterSender.Ingress;
+using MasterSender.Relay.Hosting;
+using MasterSender.SandboxApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MasterSender.Relay.Tests;
+
+/// <summary>The whole relay as `run` builds it (free ports, a temp data folder) and a sandbox API on real Kestrel.</summary>
+internal sealed class RelayUnderTest : IAsyncDisposable
+{
+    public const string User = "provider";
+    public const string Password = "s3cret-pass";
+    public const long Login = 5012345;
+
+    private readonly WebApplication _sandbox;
+    private readonly string _folder;
+
+    private RelayUnderTest(WebApplication relay, WebApplication sandbox, SandboxApiState api, string folder)
+    {
+        App = relay;
+        _sandbox = sandbox;
+        Api = api;
+        _folder = folder;
+    }
+
+    public WebApplication App { get; }
+    public SandboxApiState Api { get; }
+    public string PageUrl => RelayRunner.PageUrl(App);
+    public int PagePort => new Uri(PageUrl).Port;
+    public string EaEndpoint => $"tcp://127.0.0.1:{App.Services.GetRequiredService<IngressService>().Port}";
+
+    public static async Task<RelayUnderTest> StartAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("ms-relay-").FullName;
+        var sandboxBuilder = WebApplication.CreateSlimBuilder();
+        sandboxBuilder.Logging.ClearProviders();
+        sandboxBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        var sandbox = sandboxBuilder.Build();
+        var api = new SandboxApiState { Username = User, Password = Password, AllowedMt5Id = Login, Mt5Path = @"C:\Program Files\MetaTrader 5" };
+        sandbox.MapSandboxApi(api);
+        await sandbox.StartAsync();
+
+        var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
+        {
+            configuration["Status:Port"] = "0";
+            configuration["Ingress:Port"] = "0";
+            configuration["Storage:Path"] = folder;
+            configuration["Api:Url"] = sandbox.Urls.First();
+        });
+        builder.Logging.ClearProviders();
+        var relay = RelayApp.Build(builder);
+        await relay.StartAsync();
+        return new RelayUnderTest(relay, sandbox, api, folder);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Serilog's file sink may still hold the log for a moment; the temp folder is cleaned by the OS.
+        }
+    }
+}
