@@ -1,0 +1,71 @@
+using MasterSender.Core.Protocol;
+using MasterSender.Simulator;
+using Microsoft.Playwright;
+
+namespace MasterSender.Relay.Tests;
+
+/// <summary>The status page in a real browser (Debian's Chromium, driven by Playwright; nothing is downloaded).</summary>
+public sealed class BrowserTests : IAsyncLifetime
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private RelayUnderTest _relay = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+
+    public async Task InitializeAsync()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (.ci/run does)");
+        _relay = await RelayUnderTest.StartAsync();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        await _relay.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Log_in_see_the_terminal_connect_and_a_signal_arrive_live_then_log_out()
+    {
+        var page = await _browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });
+        await page.GotoAsync(_relay.PageUrl);
+        await Assertions.Expect(page.Locator("#login-card")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#terminal-title")).ToHaveTextAsync("Terminal not connected");
+
+        await page.FillAsync("#username", RelayUnderTest.User);
+        await page.FillAsync("#password", RelayUnderTest.Password);
+        await page.ClickAsync("#login-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#api-badge")).ToHaveTextAsync($"API: {RelayUnderTest.User}");
+        await Assertions.Expect(page.Locator("#login-card")).ToBeHiddenAsync();
+
+        using var terminal = new TerminalSimulator(SimulatedTerminal.Demo(RelayUnderTest.Login), _relay.EaEndpoint, new SimulatorSettings { AutoHeartbeat = true });
+        var welcome = await terminal.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(15));
+        Assert.True(welcome.Accepted, welcome.Message);
+        await Assertions.Expect(page.Locator("#terminal-card")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("up"));
+        await Assertions.Expect(page.Locator("#t-login")).ToHaveTextAsync(RelayUnderTest.Login.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        var ticket = terminal.Open("XAUUSD", PositionSide.Buy, 0.25, 2341.5, sl: 2330, tp: 2365);
+        var row = page.Locator("#log-rows tr", new PageLocatorOptions { HasText = ticket.ToString(System.Globalization.CultureInfo.InvariantCulture) });
+        await Assertions.Expect(row).ToContainTextAsync("OPEN");
+        await Assertions.Expect(row).ToContainTextAsync("sent");
+        await Assertions.Expect(page.Locator("#active-rows")).ToContainTextAsync("XAUUSD");
+        await Assertions.Expect(page.Locator("#m-sent")).ToHaveTextAsync("1");
+
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "status-page-connected.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        Assert.True(new FileInfo(screenshot).Length > 10_000);
+
+        await page.ClickAsync("#logout");
+        await Assertions.Expect(page.Locator("#login-card")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#api-badge")).ToHaveTextAsync("API: not logged in");
+    }
+}
