@@ -134,7 +134,6 @@ void QueueOverflow() {
 }
 
 void Netting() {
-  Term().marginMode = ACCOUNT_MARGIN_MODE_RETAIL_NETTING;
   if (!WaitSession()) return;
   ulong t = NettingDeal("EURUSD", POSITION_TYPE_BUY, 0.10, 1.10000);
   Step("opened " + std::to_string(t));
@@ -223,6 +222,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   Preload();
+  if (opt.scenario == "netting") Term().marginMode = ACCOUNT_MARGIN_MODE_RETAIL_NETTING;
   bool setupOnly = opt.scenario == "not_allowed" || opt.scenario == "tester";
   if (setupOnly) script->second();
   wallStart = Clock::now();

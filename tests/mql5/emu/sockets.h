@@ -90,6 +90,8 @@ inline bool SocketConnect(int socket, const string &server, uint port, uint time
   }
   fcntl(s->fd, F_SETFL, flags);
   if (rc != 0) {
+    static int failures = 0;
+    if (Emu().echo) std::cout << "SOCKET connect-failed " << ++failures << " " << host << ":" << port << std::endl;
     EmuSetError(ERR_NETSOCKET_CANNOT_CONNECT);
     return false;
   }
