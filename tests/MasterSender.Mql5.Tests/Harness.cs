@@ -45,6 +45,9 @@ public sealed class Harness : IDisposable
         }
     }
 
+    /// <summary>Path of a binary built by tests/mql5/run --build-only (built once per test run).</summary>
+    public static string Built(string name) => Path.Combine(Path.GetDirectoryName(Binary.Value)!, name);
+
     public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -2,19 +2,19 @@ using System.Diagnostics;
 
 namespace MasterSender.Mql5.Tests;
 
-/// <summary>Brings the C++ self-tests (tests/mql5/run) into the README's single test command.</summary>
+/// <summary>Brings the C++ self-tests (what tests/mql5/run runs) into the README's single test command.</summary>
 public sealed class SelfTests
 {
     [Fact]
     public void Cpp_self_tests_of_the_EA_code_and_the_emulation_pass()
     {
-        var info = new ProcessStartInfo("bash")
+        // The shared build, not a second `run`: two concurrent builds would write the same files.
+        var info = new ProcessStartInfo(Harness.Built("selftest"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(Path.Combine(Harness.RepoRoot, "tests", "mql5", "run"));
         using var run = Process.Start(info)!;
         string stdout = run.StandardOutput.ReadToEnd();
         string stderr = run.StandardError.ReadToEnd();
