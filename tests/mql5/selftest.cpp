@@ -143,7 +143,7 @@ void TestHandshakeAcrossOneByteReads() {
   Check(c.phase == ZMTP_OPEN, "peer READY opens the connection (version 3.1 accepted)");
   Check(ArraySize(messages) == 2 && S(messages[0]) == "{\"type\":\"welcome\"}" && S(messages[1]) == longText,
         "short and long message frames reassembled from 1-byte reads");
-  Check(ArraySize(c.in) == 0, "input buffer is empty after complete frames");
+  Check(ArraySize(c.rx) == 0, "input buffer is empty after complete frames");
   ZmtpClose(c);
   close(peer);
 }

@@ -22,7 +22,7 @@ struct ZmtpConn
   {
    int               socket;
    int               phase;
-   uchar             in[];
+   uchar             rx[];
    int               inPos;
    string            error;
   };
@@ -31,7 +31,7 @@ void ZmtpReset(ZmtpConn &c)
   {
    c.socket = INVALID_HANDLE;
    c.phase = ZMTP_CLOSED;
-   ArrayFree(c.in);
+   ArrayFree(c.rx);
    c.inPos = 0;
    c.error = "";
   }
@@ -62,10 +62,10 @@ int ZmtpGreeting(uchar &out[])
    out[9] = 0x7F;
    out[10] = 3;
    out[11] = 0;
-   out[12] = 'N';
-   out[13] = 'U';
-   out[14] = 'L';
-   out[15] = 'L';
+   out[12] = (uchar)'N';
+   out[13] = (uchar)'U';
+   out[14] = (uchar)'L';
+   out[15] = (uchar)'L';
    return 64;
   }
 
@@ -161,17 +161,17 @@ bool ZmtpStart(ZmtpConn &c, const int socket)
 bool ZmtpCheckGreeting(ZmtpConn &c)
   {
    int p = c.inPos;
-   if(c.in[p] != 0xFF || c.in[p + 9] != 0x7F)
+   if(c.rx[p] != 0xFF || c.rx[p + 9] != 0x7F)
      {
       c.error = "peer is not a ZMTP endpoint";
       return false;
      }
-   if(c.in[p + 10] < 3)
+   if(c.rx[p + 10] < 3)
      {
-      c.error = StringFormat("peer speaks ZMTP %d, 3 needed", (int)c.in[p + 10]);
+      c.error = StringFormat("peer speaks ZMTP %d, 3 needed", (int)c.rx[p + 10]);
       return false;
      }
-   if(CharArrayToString(c.in, p + 12, 4) != "NULL" || c.in[p + 16] != 0)
+   if(CharArrayToString(c.rx, p + 12, 4) != "NULL" || c.rx[p + 16] != 0)
      {
       c.error = "peer wants a security mechanism other than NULL";
       return false;
@@ -188,7 +188,7 @@ bool ZmtpAnswerPing(ZmtpConn &c, const int body, const int size)
    ZmtpPut(pong, 4);
    ZmtpPutText(pong, "PONG");
    for(int i = 0; i < ctxLen; i++)
-      ZmtpPut(pong, c.in[ctxStart + i]);
+      ZmtpPut(pong, c.rx[ctxStart + i]);
    uchar frame[];
    int n = ZmtpFrame(frame, ZMTP_FLAG_COMMAND, pong, ArraySize(pong));
    return ZmtpSendBytes(c, frame, n);
@@ -198,13 +198,13 @@ bool ZmtpOnCommand(ZmtpConn &c, const int body, const int size)
   {
    if(size < 1)
       return true;
-   int nameLen = c.in[body];
+   int nameLen = c.rx[body];
    if(nameLen + 1 > size)
      {
       c.error = "malformed ZMTP command";
       return false;
      }
-   string name = nameLen > 0 ? CharArrayToString(c.in, body + 1, nameLen) : "";
+   string name = nameLen > 0 ? CharArrayToString(c.rx, body + 1, nameLen) : "";
    if(name == "READY" && c.phase == ZMTP_READY_WAIT)
       c.phase = ZMTP_OPEN;
    else
@@ -222,21 +222,21 @@ bool ZmtpOnCommand(ZmtpConn &c, const int body, const int size)
 //--- Drops the consumed prefix of the input buffer.
 void ZmtpCompact(ZmtpConn &c)
   {
-   int n = ArraySize(c.in);
+   int n = ArraySize(c.rx);
    if(c.inPos <= 0)
       return;
    if(c.inPos >= n)
      {
-      ArrayFree(c.in);
+      ArrayFree(c.rx);
       c.inPos = 0;
       return;
      }
    uchar rest[];
    ArrayResize(rest, n - c.inPos);
-   ArrayCopy(rest, c.in, 0, c.inPos, n - c.inPos);
-   ArrayFree(c.in);
-   ArrayResize(c.in, ArraySize(rest));
-   ArrayCopy(c.in, rest, 0, 0, ArraySize(rest));
+   ArrayCopy(rest, c.rx, 0, c.inPos, n - c.inPos);
+   ArrayFree(c.rx);
+   ArrayResize(c.rx, ArraySize(rest));
+   ArrayCopy(c.rx, rest, 0, 0, ArraySize(rest));
    c.inPos = 0;
   }
 
@@ -252,10 +252,10 @@ bool ZmtpParse(ZmtpConn &c, string &messages[])
   {
    while(true)
      {
-      int avail = ArraySize(c.in) - c.inPos;
+      int avail = ArraySize(c.rx) - c.inPos;
       if(c.phase == ZMTP_GREETING)
         {
-         if(avail >= 1 && c.in[c.inPos] != 0xFF)
+         if(avail >= 1 && c.rx[c.inPos] != 0xFF)
            {
             c.error = "peer is not a ZMTP endpoint";
             return false;
@@ -274,13 +274,13 @@ bool ZmtpParse(ZmtpConn &c, string &messages[])
         }
       if(avail < 2)
          break;
-      int flags = c.in[c.inPos];
+      int flags = c.rx[c.inPos];
       int head = (flags & ZMTP_FLAG_LONG) != 0 ? 9 : 2;
       if(avail < head)
          break;
       long size = 0;
       for(int k = 1; k < head; k++)
-         size = (size << 8) | c.in[c.inPos + k];
+         size = (size << 8) | c.rx[c.inPos + k];
       if(size < 0 || size > ZMTP_MAX_FRAME)
         {
          c.error = "frame larger than 4 MiB";
@@ -296,7 +296,7 @@ bool ZmtpParse(ZmtpConn &c, string &messages[])
         }
       else
          if(c.phase == ZMTP_OPEN)
-            ZmtpAddMessage(messages, size > 0 ? CharArrayToString(c.in, body, (int)size, CP_UTF8) : "");
+            ZmtpAddMessage(messages, size > 0 ? CharArrayToString(c.rx, body, (int)size, CP_UTF8) : "");
       c.inPos = body + (int)size;
      }
    ZmtpCompact(c);
@@ -306,9 +306,9 @@ bool ZmtpParse(ZmtpConn &c, string &messages[])
 //--- Appends bytes as if they had been read from the socket (also how the self-tests feed it).
 bool ZmtpFeed(ZmtpConn &c, const uchar &data[], const int len, string &messages[])
   {
-   int n = ArraySize(c.in);
-   ArrayResize(c.in, n + len);
-   ArrayCopy(c.in, data, n, 0, len);
+   int n = ArraySize(c.rx);
+   ArrayResize(c.rx, n + len);
+   ArrayCopy(c.rx, data, n, 0, len);
    return ZmtpParse(c, messages);
   }
 
@@ -356,7 +356,7 @@ void ZmtpClose(ZmtpConn &c)
       SocketClose(c.socket);
    c.socket = INVALID_HANDLE;
    c.phase = ZMTP_CLOSED;
-   ArrayFree(c.in);
+   ArrayFree(c.rx);
    c.inPos = 0;
   }
 
