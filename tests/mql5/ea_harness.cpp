@@ -61,6 +61,9 @@ void Tick() {
   ticks++;
   if (Emu().timerMs > 0) Measure([] { OnTimer(); });
   auto due = wallStart + std::chrono::microseconds(long(double(ticks) * period * 1000 / opt.speed));
+  // After a stall (a loaded machine), move the baseline instead of catching up: emulated time must never
+  // run faster than --speed, or the EA's 5 s silence limit would expire on a relay that is merely slow.
+  if (Clock::now() - due > std::chrono::milliseconds(100)) wallStart += Clock::now() - due;
   std::this_thread::sleep_until(due);
   if (StdinClosed()) stopRequested = true;
 }
