@@ -57,10 +57,13 @@ public sealed class TradeEventTests
         return double.Parse(stats.Split(' ')[1].Split('=')[1], System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    [Fact]
-    public void Pending_orders_are_sent_placed_modified_and_removed_with_the_history_reason()
+    // History lag: the order's history record appears only with its HISTORY_ADD, after the ORDER_DELETE.
+    [Theory]
+    [InlineData("0")]
+    [InlineData("400")]
+    public void Pending_orders_are_sent_placed_modified_and_removed_with_the_history_reason(string historyLagMs)
     {
-        using var run = new EaRun("pending");
+        using var run = new EaRun("pending", "--history-lag-ms", historyLagMs);
         (Received hello, _) = run.Connected();
         long a = TicketFromStep(run.Ea, "placed");
         Received placed = run.Relay.WaitFor(m => m.Type == "order" && m.Json.GetProperty("order").GetProperty("ticket").GetInt64() == a, Wait);
@@ -105,10 +108,12 @@ public sealed class TradeEventTests
         EaRun.AssertSeqContiguous(run.Relay.All, hello.Session);
     }
 
-    [Fact]
-    public void Lost_events_are_caught_by_the_fingerprint_within_a_timer_tick()
+    [Theory]
+    [InlineData("0")]
+    [InlineData("400")]
+    public void Lost_events_are_caught_by_the_fingerprint_within_a_timer_tick(string historyLagMs)
     {
-        using var run = new EaRun("lost_events");
+        using var run = new EaRun("lost_events", "--history-lag-ms", historyLagMs);
         (Received hello, _) = run.Connected();
         long t = TicketFromStep(run.Ea, "opened");
         Received opened = run.Relay.WaitFor(m => m.Type == "snapshot" && Positions(m).Any(p => p.GetProperty("ticket").GetInt64() == t), Wait);
@@ -120,6 +125,19 @@ public sealed class TradeEventTests
         string[] reasons = [.. Enumerable.Range(0, 3).Select(_ => Reason(run.Relay.WaitFor("order_removed", Wait))).Order()];
         Assert.Equal(["cancelled", "expired", "filled"], reasons);
         Assert.DoesNotContain(run.Relay.All, m => m.Type is "position" or "order");
+        EaRun.AssertSeqContiguous(run.Relay.All, hello.Session);
+    }
+
+    [Fact]
+    public void Removal_reason_is_unknown_when_history_stays_silent_past_the_grace_period()
+    {
+        using var run = new EaRun("lost_events", "--history-lag-ms", "60000");
+        (Received hello, _) = run.Connected();
+        Received cancelled = run.Relay.WaitFor("order_removed", Wait);
+        Assert.Equal("unknown", Reason(cancelled));
+        Assert.Equal(0, cancelled.Json.GetProperty("position_id").GetInt64());
+        Received gone = run.Relay.All.Last(m => m.Type == "snapshot");
+        Assert.DoesNotContain(Orders(gone), o => o.GetProperty("ticket").GetInt64() == cancelled.Json.GetProperty("ticket").GetInt64());
         EaRun.AssertSeqContiguous(run.Relay.All, hello.Session);
     }
 

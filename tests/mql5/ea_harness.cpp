@@ -22,6 +22,7 @@ struct Options {
   bool untilStdinCloses = false;
   int deinitReason = REASON_REMOVE;
   long login = 5012345;
+  long historyLagMs = 0;
 };
 Options opt;
 
@@ -54,6 +55,7 @@ void Tick() {
     e.queue.pop_front();
     MqlTradeRequest req;
     MqlTradeResult res;
+    OnDelivered(t);
     Measure([&] { OnTradeTransaction(t, req, res); });
   }
   int period = Emu().timerMs > 0 ? Emu().timerMs : 50;
@@ -189,6 +191,7 @@ bool ParseArgs(int argc, char **argv) {
     else if (k == "--until-stdin-closes") opt.untilStdinCloses = v == "1";
     else if (k == "--deinit-reason") opt.deinitReason = std::stoi(v);
     else if (k == "--login") opt.login = std::stol(v);
+    else if (k == "--history-lag-ms") opt.historyLagMs = std::stol(v);
     else return false;
   }
   return (argc % 2) == 1 && opt.speed > 0;
@@ -200,13 +203,14 @@ int main(int argc, char **argv) {
   if (!ParseArgs(argc, argv)) {
     std::cerr << "usage: ea_harness [--host H] [--port P] [--scenario idle|open_modify_close|pending|shuffled|"
                  "lost_events|queue_overflow|netting|not_allowed|tester] [--key K] [--speed N] [--duration S] "
-                 "[--until-stdin-closes 1] [--deinit-reason R] [--login L]\n";
+                 "[--until-stdin-closes 1] [--deinit-reason R] [--login L] [--history-lag-ms N]\n";
     return 2;
   }
   RelayHost.HarnessSetByUser(string(opt.host.c_str()));
   RelayPort.HarnessSetByUser(opt.port);
   PairingKey.HarnessSetByUser(string(opt.key.c_str()));
   Term().login = opt.login;
+  Events().historyLagMs = ulong(opt.historyLagMs);
   Emu().uninitReason = opt.deinitReason;
   std::map<std::string, std::function<void()>> scripts{
       {"idle", [] {}},

@@ -3,7 +3,8 @@
 // OnTradeTransaction: a market order gives ORDER_ADD, DEAL_ADD, ORDER_DELETE, HISTORY_ADD, REQUEST;
 // a position's SL/TP change gives POSITION, REQUEST; a pending order ORDER_ADD, REQUEST, ORDER_UPDATE;
 // its removal ORDER_DELETE, HISTORY_ADD). Delivery order can be shuffled and events dropped; the
-// queue holds 1024 events and, as in the terminal, newer events push the oldest out.
+// queue holds 1024 events and, as in the terminal, newer events push the oldest out. History records can
+// lag behind the deletion event (--history-lag-ms), as the terminal does not promise their order.
 #pragma once
 #include <deque>
 #include <random>
@@ -15,6 +16,7 @@ struct EmuEvents {
   bool shuffle = false;   // deliver each operation's events in a random order
   double dropRate = 0;    // probability that an event never arrives
   std::mt19937 rng{12345};
+  ulong historyLagMs = 0;  // history records appear this late, or when their HISTORY_ADD is delivered
   ulong nextTicket = 700000001;
   ulong nextDeal = 900000001;
 };
@@ -48,6 +50,18 @@ inline void Queue(std::vector<MqlTradeTransaction> batch) {
       e.overflowed++;
     }
   }
+}
+
+inline void AddHistoryOrder(EmuOrder h) {
+  h.visibleAtMs = Emu().tickMs + Events().historyLagMs;
+  Term().historyOrders.push_back(h);
+}
+
+// Called as each transaction is delivered: a HISTORY_ADD means the record is there now.
+inline void OnDelivered(const MqlTradeTransaction &t) {
+  if (t.type != TRADE_TRANSACTION_HISTORY_ADD) return;
+  for (EmuOrder &h : Term().historyOrders)
+    if (h.ticket == t.order && h.visibleAtMs > Emu().tickMs) h.visibleAtMs = Emu().tickMs;
 }
 
 inline EmuPosition *FindPosition(ulong ticket) {
@@ -86,7 +100,7 @@ inline ulong OpenMarket(const std::string &symbol, int positionType, double volu
   h.price_open = price;
   h.position_id = long(order);
   h.time_setup_msc = EmuNowMsc();
-  Term().historyOrders.push_back(h);
+  AddHistoryOrder(h);
   EmuDeal d;
   d.ticket = deal;
   d.order = order;
@@ -128,7 +142,7 @@ inline void ClosePosition(ulong ticket, double volume, double price) {
   h.volume_initial = volume;
   h.price_open = price;
   h.position_id = long(ticket);
-  Term().historyOrders.push_back(h);
+  AddHistoryOrder(h);
   EmuDeal d;
   d.ticket = deal;
   d.order = order;
@@ -213,7 +227,7 @@ inline void EndPending(ulong ticket, int finalState, double fillPrice = 0) {
     Term().deals.push_back(d);
     batch.push_back(Tx(TRADE_TRANSACTION_DEAL_ADD, ticket, d.ticket, ticket, symbol));
   }
-  Term().historyOrders.push_back(h);
+  AddHistoryOrder(h);
   batch.push_back(Tx(TRADE_TRANSACTION_HISTORY_ADD, ticket, 0, 0, symbol));
   if (finalState == ORDER_STATE_CANCELED) batch.push_back(Tx(TRADE_TRANSACTION_REQUEST, 0, 0, 0, symbol));
   Queue(batch);
@@ -236,7 +250,7 @@ inline ulong NettingDeal(const std::string &symbol, int positionType, double vol
   h.state = ORDER_STATE_FILLED;
   h.volume_initial = volume;
   h.position_id = long(ticket);
-  Term().historyOrders.push_back(h);
+  AddHistoryOrder(h);
   EmuDeal d;
   d.ticket = deal;
   d.order = order;

@@ -112,6 +112,7 @@ struct EmuOrder {
   datetime expiration = 0;
   long time_setup_msc = 0, magic = 0, position_id = 0;
   std::string comment;
+  ulong visibleAtMs = 0;  // history only: the terminal may learn of the final state after the deletion event
 };
 struct EmuDeal {
   ulong ticket = 0, order = 0;
@@ -301,7 +302,7 @@ inline string OrderGetString(ENUM_ORDER_PROPERTY_STRING p) {
 // ---- history: HistoryOrderSelect/HistoryDealSelect put one record in the program's history cache
 inline const EmuOrder *EmuHistoryOrder(ulong ticket) {
   for (const EmuOrder &o : Term().historyOrders)
-    if (o.ticket == ticket) return &o;
+    if (o.ticket == ticket && Emu().tickMs >= o.visibleAtMs) return &o;
   return nullptr;
 }
 inline const EmuDeal *EmuDealByTicket(ulong ticket) {
