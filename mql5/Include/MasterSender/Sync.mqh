@@ -12,8 +12,26 @@
 // A deleted order's history record may arrive a little after the deletion event.
 #define REMOVAL_GRACE_MS 1000
 
-void SendPositionClosed(Session &s, const ulong ticket, const ulong deal)
+//--- The last deal that took volume out of the position, 0 when history has none (yet).
+ulong FindClosingDeal(const ulong position)
   {
+   if(!HistorySelectByPosition((long)position))
+      return 0;
+   for(int i = HistoryDealsTotal() - 1; i >= 0; i--)
+     {
+      ulong deal = HistoryDealGetTicket(i);
+      long entry = HistoryDealGetInteger(deal, DEAL_ENTRY);
+      if(deal > 0 && (entry == DEAL_ENTRY_OUT || entry == DEAL_ENTRY_OUT_BY || entry == DEAL_ENTRY_INOUT))
+         return deal;
+     }
+   return 0;
+  }
+
+//--- deal is the closing deal when the trade event named it; else history is searched.
+void SendPositionClosed(Session &s, const ulong ticket, ulong deal)
+  {
+   if(deal == 0)
+      deal = FindClosingDeal(ticket);
    double price = 0;
    long timeMsc = 0;
    ulong dealTicket = 0;

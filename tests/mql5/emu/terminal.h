@@ -316,6 +316,24 @@ inline long HistoryOrderGetInteger(ulong ticket, ENUM_ORDER_PROPERTY_INTEGER p) 
   return o ? EmuOrderInteger(*o, p) : 0;
 }
 inline bool HistoryDealSelect(ulong ticket) { return EmuDealByTicket(ticket) != nullptr; }
+
+// HistorySelectByPosition fills the program's history list with the position's deals (oldest first);
+// HistoryDealsTotal/HistoryDealGetTicket read that list.
+inline std::vector<ulong> &EmuSelectedDeals() {
+  static std::vector<ulong> v;
+  return v;
+}
+inline bool HistorySelectByPosition(long position_id) {
+  EmuSelectedDeals().clear();
+  for (const EmuDeal &d : Term().deals)
+    if (d.position_id == position_id) EmuSelectedDeals().push_back(d.ticket);
+  return true;
+}
+inline int HistoryDealsTotal() { return int(EmuSelectedDeals().size()); }
+inline ulong HistoryDealGetTicket(int index) {
+  if (index < 0 || index >= int(EmuSelectedDeals().size())) return 0;
+  return EmuSelectedDeals()[size_t(index)];
+}
 inline long HistoryDealGetInteger(ulong ticket, ENUM_DEAL_PROPERTY_INTEGER p) {
   const EmuDeal *d = EmuDealByTicket(ticket);
   if (!d) return 0;
