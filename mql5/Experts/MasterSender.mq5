@@ -1,0 +1,80 @@
+//+------------------------------------------------------------------+
+//| MasterSender.mq5: pushes every position and pending-order change |
+//| of this terminal to the local MasterSender relay (ZMTP over TCP, |
+//| no DLL). Wire format: docs/protocol.md.                          |
+//+------------------------------------------------------------------+
+#property copyright "MasterSender"
+#property version   "0.10"
+#property description "Sends positions and pending orders to the MasterSender relay on 127.0.0.1."
+#property description "Add 127.0.0.1 to Tools > Options > Expert Advisors > Allow WebRequest for listed URL."
+
+#include <MasterSender/Sync.mqh>
+#include <MasterSender/ChartText.mqh>
+
+#define EA_VERSION "0.1.0"
+
+input string RelayHost       = "127.0.0.1"; // Relay host
+input int    RelayPort       = 47800;       // Relay port
+input string PairingKey      = "";          // Pairing key (optional)
+input int    ReconcileMs     = 50;          // Reconciliation period, ms
+input int    SnapshotSeconds = 5;           // Full snapshot at least every, s
+
+Session g_session;
+string  g_shown = "";
+bool    g_idle = false;
+
+void OnTimer()
+  {
+   if(g_idle)
+      return;
+   ulong now = GetTickCount64();
+   if(SessionTick(g_session, now))
+      Reconcile(g_session, now);
+   ChartTextShow(g_shown, ChartTextFor(g_session));
+  }
+
+int OnInit()
+  {
+   if(MQLInfoInteger(MQL_TESTER) != 0)
+     {
+      // Sockets do not work in the Strategy Tester; an idle EA keeps tests of other EAs harmless.
+      g_idle = true;
+      ChartTextShow(g_shown, StringFormat("MasterSender %s: idle in the Strategy Tester (sockets are not available there)", EA_VERSION));
+      return INIT_SUCCEEDED;
+     }
+   if(RelayPort <= 0 || RelayPort > 65535 || ReconcileMs < 10 || SnapshotSeconds < 1)
+     {
+      Print("MasterSender: invalid inputs (RelayPort 1-65535, ReconcileMs >= 10, SnapshotSeconds >= 1)");
+      return INIT_PARAMETERS_INCORRECT;
+     }
+   MathSrand((int)(GetTickCount() ^ (uint)(GetMicrosecondCount() & 0xFFFFFFFF)));
+   string instance = TerminalInfoString(TERMINAL_DATA_PATH) + "|" + IntegerToString(ChartID());
+   SessionInit(g_session, RelayHost, RelayPort, PairingKey, (ulong)SnapshotSeconds * 1000, instance, EA_VERSION);
+   if(!EventSetMillisecondTimer(ReconcileMs))
+     {
+      Print("MasterSender: EventSetMillisecondTimer failed, error ", GetLastError());
+      return INIT_FAILED;
+     }
+   OnTimer();
+   return INIT_SUCCEEDED;
+  }
+
+void OnDeinit(const int reason)
+  {
+   if(g_idle)
+     {
+      Comment("");
+      return;
+     }
+   EventKillTimer();
+   SessionGoodbye(g_session, reason);
+   Comment("");
+  }
+
+void OnTradeTransaction(const MqlTradeTransaction &trans, const MqlTradeRequest &request, const MqlTradeResult &result)
+  {
+   if(g_idle)
+      return;
+   HandleTransaction(g_session, trans, GetTickCount64());
+  }
+//+------------------------------------------------------------------+

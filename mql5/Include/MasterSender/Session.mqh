@@ -1,0 +1,363 @@
+//+------------------------------------------------------------------+
+//| Session.mqh: one connection to the relay: connect with backoff,  |
+//| hello/welcome, seq, heartbeat, resync, silence timeout.          |
+//| Everything runs from OnTimer and returns at once.                |
+//+------------------------------------------------------------------+
+#ifndef MASTERSENDER_SESSION_MQH
+#define MASTERSENDER_SESSION_MQH
+
+#include <MasterSender/Zmtp.mqh>
+#include <MasterSender/State.mqh>
+
+#define PROTOCOL_VERSION        1
+#define CONNECT_TIMEOUT_MS      100
+#define SILENCE_ACCEPTED_MS     5000
+// Hello is repeated every 5 s while refused: a silence limit of 5 s would race with the answer.
+#define SILENCE_OTHERWISE_MS    10000
+#define REHELLO_MS              5000
+#define BACKOFF_FIRST_MS        500
+#define BACKOFF_MAX_MS          10000
+#define ERR_NOT_ALLOWED         4014
+
+struct Session
+  {
+   ZmtpConn          conn;
+   string            host;
+   int               port;
+   string            pairingKey;
+   ulong             snapshotMs;
+   string            instance;
+   string            eaVersion;
+   string            sessionId;
+   long              seq;
+   bool              helloSent;
+   bool              accepted;
+   int               heartbeatMs;
+   ulong             lastRecvMs;
+   ulong             lastHeartbeatMs;
+   ulong             lastHelloMs;
+   ulong             lastSnapshotMs;
+   ulong             nextConnectMs;
+   int               backoffMs;
+   string            state;
+   string            detail;
+   string            printed;
+   string            lastSent;
+   ulong             lastFp;
+   bool              snapshotDue;
+   string            snapshotReason;
+   ulong             knownPositions[];
+   ulong             knownOrders[];
+   ulong             pendingRemoval[];
+   ulong             pendingSince[];
+  };
+
+void SessionInit(Session &s, const string host, const int port, const string key,
+                 const ulong snapshotMs, const string instance, const string version)
+  {
+   ZmtpReset(s.conn);
+   s.host = host;
+   s.port = port;
+   s.pairingKey = key;
+   s.snapshotMs = snapshotMs;
+   s.instance = instance;
+   s.eaVersion = version;
+   s.sessionId = "";
+   s.seq = 0;
+   s.helloSent = false;
+   s.accepted = false;
+   s.heartbeatMs = 1000;
+   s.lastRecvMs = 0;
+   s.lastHeartbeatMs = 0;
+   s.lastHelloMs = 0;
+   s.lastSnapshotMs = 0;
+   s.nextConnectMs = 0;
+   s.backoffMs = 0;
+   s.state = "starting";
+   s.detail = "starting";
+   s.printed = "";
+   s.lastSent = "";
+   s.lastFp = 0;
+   s.snapshotDue = false;
+   s.snapshotReason = "";
+   ArrayFree(s.knownPositions);
+   ArrayFree(s.knownOrders);
+   ArrayFree(s.pendingRemoval);
+   ArrayFree(s.pendingSince);
+  }
+
+//--- One Print per change of state, never one per retry.
+void SessionSetState(Session &s, const string state, const string detail)
+  {
+   s.state = state;
+   s.detail = detail;
+   string line = state + ": " + detail;
+   if(line == s.printed)
+      return;
+   s.printed = line;
+   Print("MasterSender " + line);
+  }
+
+string NewSessionId()
+  {
+   string id = "";
+   for(int i = 0; i < 4; i++)
+      id += StringFormat("%04x", MathRand() & 0xFFFF);
+   return id + StringFormat("%08x", (int)(GetMicrosecondCount() & 0x7FFFFFFF));
+  }
+
+void SessionScheduleRetry(Session &s, const ulong now)
+  {
+   s.nextConnectMs = now + (ulong)s.backoffMs;
+   s.backoffMs = s.backoffMs == 0 ? BACKOFF_FIRST_MS : s.backoffMs * 2;
+   if(s.backoffMs > BACKOFF_MAX_MS)
+      s.backoffMs = BACKOFF_MAX_MS;
+  }
+
+void SessionDrop(Session &s, const string why, const ulong now)
+  {
+   ZmtpClose(s.conn);
+   s.accepted = false;
+   s.helloSent = false;
+   SessionScheduleRetry(s, now);
+   SessionSetState(s, "disconnected", why + "; reconnecting");
+  }
+
+//--- Adds v/type/session/seq in front of the body's own members ("{}" for none).
+bool SessionSend(Session &s, const string type, const string body, const string label)
+  {
+   if(s.conn.phase != ZMTP_OPEN)
+      return false;
+   s.seq++;
+   string json = "{";
+   JsonAdd(json, "v", JsonInt(PROTOCOL_VERSION));
+   JsonAdd(json, "type", JsonQuote(type));
+   JsonAdd(json, "session", JsonQuote(s.sessionId));
+   JsonAdd(json, "seq", JsonInt(s.seq));
+   if(StringLen(body) > 2)
+      json += "," + StringSubstr(body, 1);
+   else
+      json += "}";
+   if(!ZmtpSendText(s.conn, json))
+     {
+      SessionDrop(s, s.conn.error, GetTickCount64());
+      return false;
+     }
+   s.lastSent = type + (label != "" ? " (" + label + ")" : "") + " #" + IntegerToString(s.seq)
+                + " at " + TimeToString(TimeLocal(), TIME_SECONDS);
+   return true;
+  }
+
+string TerminalJson()
+  {
+   string o = "{";
+   JsonAdd(o, "path", JsonQuote(TerminalInfoString(TERMINAL_PATH)));
+   JsonAdd(o, "data_path", JsonQuote(TerminalInfoString(TERMINAL_DATA_PATH)));
+   JsonAdd(o, "build", JsonInt(TerminalInfoInteger(TERMINAL_BUILD)));
+   JsonAdd(o, "name", JsonQuote(TerminalInfoString(TERMINAL_NAME)));
+   JsonAdd(o, "connected", JsonBool(TerminalInfoInteger(TERMINAL_CONNECTED) != 0));
+   JsonAdd(o, "trade_allowed", JsonBool(TerminalInfoInteger(TERMINAL_TRADE_ALLOWED) != 0));
+   return o + "}";
+  }
+
+bool SessionHello(Session &s, const ulong now)
+  {
+   string body = "{";
+   JsonAdd(body, "ea_version", JsonQuote(s.eaVersion));
+   JsonAdd(body, "instance", JsonQuote(s.instance));
+   JsonAdd(body, "pairing_key", JsonQuote(s.pairingKey));
+   JsonAdd(body, "account", AccountJson());
+   JsonAdd(body, "terminal", TerminalJson());
+   body += "}";
+   s.helloSent = true;
+   s.lastHelloMs = now;
+   return SessionSend(s, "hello", body, "");
+  }
+
+string Endpoint(const Session &s)
+  {
+   return s.host + ":" + IntegerToString(s.port);
+  }
+
+void SessionConnect(Session &s, const ulong now)
+  {
+   int socket = SocketCreate();
+   if(socket == INVALID_HANDLE)
+     {
+      SessionScheduleRetry(s, now);
+      SessionSetState(s, "disconnected", StringFormat("SocketCreate failed (error %d)", GetLastError()));
+      return;
+     }
+   ResetLastError();
+   if(!SocketConnect(socket, s.host, (uint)s.port, CONNECT_TIMEOUT_MS))
+     {
+      int err = GetLastError();
+      SocketClose(socket);
+      SessionScheduleRetry(s, now);
+      if(err == ERR_NOT_ALLOWED)
+         SessionSetState(s, "not_allowed", s.host + " is not in the allowed URL list: Tools > Options > Expert Advisors, "
+                         + "tick \"Allow WebRequest for listed URL\" and add " + s.host + " (error 4014)");
+      else
+         SessionSetState(s, "unreachable", "relay not running on " + Endpoint(s)
+                         + StringFormat(" (error %d); retrying", err));
+      return;
+     }
+   // Short socket timeouts: a send to a stuck relay must not freeze the terminal's event queue.
+   SocketTimeouts(socket, 200, 50);
+   s.sessionId = NewSessionId();
+   s.seq = 0;
+   s.helloSent = false;
+   s.accepted = false;
+   s.lastRecvMs = now;
+   if(!ZmtpStart(s.conn, socket))
+     {
+      SessionDrop(s, s.conn.error, now);
+      return;
+     }
+   SessionSetState(s, "handshake", "connected to " + Endpoint(s) + ", ZMTP handshake");
+  }
+
+void SessionOnWelcome(Session &s, const string json, const ulong now)
+  {
+   bool accepted = false;
+   JsonGetBool(json, "accepted", accepted);
+   string reason = "";
+   string message = "";
+   JsonGetString(json, "reason", reason);
+   JsonGetString(json, "message", message);
+   long heartbeat = 0;
+   if(JsonGetLong(json, "heartbeat_ms", heartbeat) && heartbeat >= 50)
+      s.heartbeatMs = (int)heartbeat;
+   if(!accepted)
+     {
+      s.accepted = false;
+      SessionSetState(s, "refused", "refused by the relay: " + (message != "" ? message : reason)
+                      + " [" + reason + "]; asking again every 5 s");
+      return;
+     }
+   string relayVersion = "";
+   JsonGetString(json, "relay_version", relayVersion);
+   s.accepted = true;
+   s.backoffMs = 0;
+   s.lastHeartbeatMs = now;
+   s.snapshotDue = true;
+   s.snapshotReason = "connect";
+   SessionSetState(s, "connected", "connected to relay " + relayVersion + " at " + Endpoint(s)
+                   + ", session " + s.sessionId);
+  }
+
+void SessionOnMessage(Session &s, const string json, const ulong now)
+  {
+   string type = "";
+   if(!JsonGetString(json, "type", type))
+      return;
+   if(type == "welcome")
+      SessionOnWelcome(s, json, now);
+   else
+      if(type == "resync")
+        {
+         string reason = "";
+         JsonGetString(json, "reason", reason);
+         if(reason == "unknown_session")
+           {
+            // The relay lost the session (it restarted): start over at seq 1 on this connection.
+            s.accepted = false;
+            s.seq = 0;
+            SessionSetState(s, "waiting", "relay lost the session; saying hello again");
+            SessionHello(s, now);
+           }
+         else
+           {
+            s.snapshotDue = true;
+            s.snapshotReason = "resync";
+           }
+        }
+  }
+
+//--- Everything the connection needs on one timer tick; false when it is not usable now.
+bool SessionTick(Session &s, const ulong now)
+  {
+   if(s.conn.phase == ZMTP_CLOSED)
+     {
+      if(now < s.nextConnectMs)
+         return false;
+      SessionConnect(s, now);
+      if(s.conn.phase == ZMTP_CLOSED)
+         return false;
+     }
+   string messages[];
+   if(!ZmtpPoll(s.conn, messages))
+     {
+      SessionDrop(s, s.conn.error, now);
+      return false;
+     }
+   int n = ArraySize(messages);
+   if(n > 0)
+      s.lastRecvMs = now;
+   if(s.conn.phase == ZMTP_OPEN && !s.helloSent)
+     {
+      SessionSetState(s, "waiting", "waiting for the relay's welcome at " + Endpoint(s));
+      SessionHello(s, now);
+     }
+   for(int i = 0; i < n && s.conn.phase == ZMTP_OPEN; i++)
+      SessionOnMessage(s, messages[i], now);
+   ulong limit = s.accepted ? SILENCE_ACCEPTED_MS : SILENCE_OTHERWISE_MS;
+   if(now - s.lastRecvMs > limit)
+     {
+      SessionDrop(s, StringFormat("relay silent for %d s", (int)(limit / 1000)), now);
+      return false;
+     }
+   if(s.conn.phase == ZMTP_OPEN && !s.accepted && s.helloSent && now - s.lastHelloMs >= REHELLO_MS)
+      SessionHello(s, now);
+   if(s.accepted && now - s.lastHeartbeatMs >= (ulong)s.heartbeatMs)
+     {
+      s.lastHeartbeatMs = now;
+      SessionSend(s, "heartbeat", "{}", "");
+     }
+   if(s.conn.phase != ZMTP_OPEN)
+      return false;
+   if(s.conn.error != "")
+     {
+      SessionDrop(s, s.conn.error, now);
+      return false;
+     }
+   return s.accepted;
+  }
+
+string GoodbyeReason(const int reason)
+  {
+   if(reason == REASON_PROGRAM || reason == REASON_REMOVE)
+      return "removed";
+   if(reason == REASON_RECOMPILE)
+      return "recompiled";
+   if(reason == REASON_CHARTCHANGE)
+      return "chart_changed";
+   if(reason == REASON_CHARTCLOSE)
+      return "chart_closed";
+   if(reason == REASON_PARAMETERS)
+      return "parameters";
+   if(reason == REASON_ACCOUNT)
+      return "account_changed";
+   if(reason == REASON_TEMPLATE)
+      return "template";
+   if(reason == REASON_INITFAILED)
+      return "init_failed";
+   if(reason == REASON_CLOSE)
+      return "terminal_closed";
+   return "unknown";
+  }
+
+void SessionGoodbye(Session &s, const int reason)
+  {
+   if(s.conn.phase == ZMTP_OPEN && s.helloSent)
+     {
+      string body = "{";
+      JsonAdd(body, "reason", JsonQuote(GoodbyeReason(reason)));
+      body += "}";
+      SessionSend(s, "goodbye", body, GoodbyeReason(reason));
+     }
+   ZmtpClose(s.conn);
+   s.accepted = false;
+  }
+
+#endif

@@ -1,0 +1,198 @@
+// MQL5 socket functions over POSIX TCP, with MQL5's return values and error codes:
+// - SocketIsReadable answers 1 on an empty buffer (the "speculative 1" of the MQL5 book), so
+//   SocketRead may then wait its timeout and return -1 while the socket stays connected;
+// - SocketRead/SocketSend return -1 and set ERR_NETSOCKET_IO_ERROR (5273);
+// - SocketConnect to a host missing from the terminal's allowed URL list fails with 4014.
+#pragma once
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <cerrno>
+#include <map>
+#include "runtime.h"
+
+struct EmuSocket {
+  int fd = -1;
+  bool connected = false;
+};
+struct EmuSockets {
+  std::map<int, EmuSocket> open;
+  int nextHandle = 1;
+  bool urlAllowed = true;  // Tools > Options > Expert Advisors > allowed URLs contains the host
+  int created = 0;
+  int readTimeouts = 0;    // SocketRead calls that waited for nothing (after a speculative 1)
+};
+inline EmuSockets &EmuSock() {
+  static EmuSockets s;
+  return s;
+}
+
+inline EmuSocket *EmuFind(int socket) {
+  auto it = EmuSock().open.find(socket);
+  if (it == EmuSock().open.end()) {
+    EmuSetError(ERR_NETSOCKET_INVALIDHANDLE);
+    return nullptr;
+  }
+  return &it->second;
+}
+
+inline int SocketCreate(uint flags = 0) {
+  (void)flags;
+  if (Emu().tester) {
+    EmuSetError(ERR_FUNCTION_NOT_ALLOWED);
+    return INVALID_HANDLE;
+  }
+  if (EmuSock().open.size() >= 128) {
+    EmuSetError(ERR_NETSOCKET_TOO_MANY_OPENED);
+    return INVALID_HANDLE;
+  }
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) {
+    EmuSetError(ERR_NETSOCKET_TOO_MANY_OPENED);
+    return INVALID_HANDLE;
+  }
+  int h = EmuSock().nextHandle++;
+  EmuSock().open[h].fd = fd;
+  EmuSock().created++;
+  return h;
+}
+
+inline bool SocketConnect(int socket, const string &server, uint port, uint timeout_receive_ms) {
+  EmuSocket *s = EmuFind(socket);
+  if (!s) return false;
+  if (!EmuSock().urlAllowed) {
+    EmuSetError(ERR_FUNCTION_NOT_ALLOWED);
+    return false;
+  }
+  std::string host = server.utf8();
+  if (host == "localhost") host = "127.0.0.1";
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(uint16_t(port));
+  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
+    EmuSetError(ERR_NETSOCKET_CANNOT_CONNECT);
+    return false;
+  }
+  int flags = fcntl(s->fd, F_GETFL, 0);
+  fcntl(s->fd, F_SETFL, flags | O_NONBLOCK);
+  int rc = ::connect(s->fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
+  if (rc != 0 && errno == EINPROGRESS) {
+    pollfd p{s->fd, POLLOUT, 0};
+    rc = ::poll(&p, 1, int(timeout_receive_ms)) == 1 ? 0 : -1;
+    int err = 0;
+    socklen_t len = sizeof err;
+    if (rc == 0 && (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) rc = -1;
+  }
+  fcntl(s->fd, F_SETFL, flags);
+  if (rc != 0) {
+    static int failures = 0;
+    if (Emu().echo) std::cout << "SOCKET connect-failed " << ++failures << " " << host << ":" << port << std::endl;
+    EmuSetError(ERR_NETSOCKET_CANNOT_CONNECT);
+    return false;
+  }
+  s->connected = true;
+  return true;
+}
+
+inline bool SocketClose(const int socket) {
+  EmuSocket *s = EmuFind(socket);
+  if (!s) return false;
+  ::close(s->fd);
+  EmuSock().open.erase(socket);
+  return true;
+}
+
+inline bool SocketIsConnected(const int socket) {
+  EmuSocket *s = EmuFind(socket);
+  return s && s->connected;
+}
+
+inline void EmuBroken(EmuSocket *s) {
+  s->connected = false;
+  EmuSetError(ERR_NETSOCKET_IO_ERROR);
+}
+
+inline uint SocketIsReadable(const int socket) {
+  EmuSocket *s = EmuFind(socket);
+  if (!s) return 0;
+  if (!s->connected) {
+    EmuSetError(ERR_NETSOCKET_IO_ERROR);
+    return 0;
+  }
+  int n = 0;
+  if (ioctl(s->fd, FIONREAD, &n) == 0 && n > 0) return uint(n);
+  pollfd p{s->fd, POLLIN, 0};
+  if (::poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
+    // Readable with nothing to read: the peer closed the connection.
+    EmuBroken(s);
+    return 0;
+  }
+  return 1;  // the speculative 1 on an empty buffer
+}
+
+inline bool SocketIsWritable(const int socket) {
+  EmuSocket *s = EmuFind(socket);
+  return s && s->connected;
+}
+
+inline bool SocketTimeouts(int socket, uint timeout_send_ms, uint timeout_receive_ms) {
+  EmuSocket *s = EmuFind(socket);
+  if (!s) return false;
+  timeval snd{long(timeout_send_ms / 1000), long((timeout_send_ms % 1000) * 1000)};
+  timeval rcv{long(timeout_receive_ms / 1000), long((timeout_receive_ms % 1000) * 1000)};
+  setsockopt(s->fd, SOL_SOCKET, SO_SNDTIMEO, &snd, sizeof snd);
+  setsockopt(s->fd, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof rcv);
+  return true;
+}
+
+// Waits up to timeout_ms (0 means MQL5's default of 120 s) for data, then returns what arrived, at
+// most buffer_maxlen bytes, written from index 0 of buffer (which grows if it is too small).
+inline int SocketRead(int socket, MqlArray<uchar> &buffer, uint buffer_maxlen, uint timeout_ms) {
+  EmuSocket *s = EmuFind(socket);
+  if (!s) return -1;
+  if (!s->connected || buffer_maxlen == 0) {
+    EmuSetError(ERR_NETSOCKET_IO_ERROR);
+    return -1;
+  }
+  pollfd p{s->fd, POLLIN, 0};
+  int waitMs = timeout_ms == 0 ? 120000 : int(timeout_ms);
+  if (::poll(&p, 1, waitMs) != 1) {
+    EmuSock().readTimeouts++;
+    EmuSetError(ERR_NETSOCKET_IO_ERROR);
+    return -1;
+  }
+  std::vector<uchar> tmp(buffer_maxlen);
+  ssize_t got = ::recv(s->fd, tmp.data(), tmp.size(), MSG_DONTWAIT);
+  if (got <= 0) {
+    EmuBroken(s);
+    return -1;
+  }
+  if (ArraySize(buffer) < int(got)) ArrayResize(buffer, int(got));
+  for (ssize_t i = 0; i < got; i++) buffer[i] = tmp[size_t(i)];
+  return int(got);
+}
+
+// Blocks until all buffer_len bytes are written or the send timeout passes.
+inline int SocketSend(int socket, const MqlArray<uchar> &buffer, uint buffer_len) {
+  EmuSocket *s = EmuFind(socket);
+  if (!s) return -1;
+  if (!s->connected || buffer_len > uint(ArraySize(buffer))) {
+    EmuSetError(ERR_NETSOCKET_IO_ERROR);
+    return -1;
+  }
+  size_t done = 0;
+  while (done < buffer_len) {
+    ssize_t n = ::send(s->fd, buffer.v.data() + done, buffer_len - done, MSG_NOSIGNAL);
+    if (n <= 0) {
+      EmuBroken(s);
+      return -1;
+    }
+    done += size_t(n);
+  }
+  return int(done);
+}
