@@ -1,0 +1,125 @@
+using MasterSender.Broadcast;
+using MasterSender.Ingress;
+using MasterSender.Relay.Hosting;
+using MasterSender.SandboxApi;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace MasterSender.Mql5.Tests;
+
+/// <summary>
+/// The unchanged EA, compiled by g++, against the real relay (as `run` composes it) and a sandbox API that checks
+/// every signature: EA and relay cannot disagree on the wire without one of these failing.
+/// </summary>
+public sealed class RealRelayTests : IAsyncLifetime
+{
+    private const long Login = 5012345;
+    private WebApplication _sandbox = null!;
+    private WebApplication _relay = null!;
+    private SandboxApiState _api = null!;
+    private string _folder = "";
+
+    public async Task InitializeAsync()
+    {
+        _folder = Directory.CreateTempSubdirectory("ms-ea-relay-").FullName;
+        var sandboxBuilder = WebApplication.CreateSlimBuilder();
+        sandboxBuilder.Logging.ClearProviders();
+        sandboxBuilder.WebHost.UseUrls("http://127.0.0.1:0");
+        _sandbox = sandboxBuilder.Build();
+        _api = new SandboxApiState { Username = "provider", Password = "pw", AllowedMt5Id = Login };
+        _sandbox.MapSandboxApi(_api);
+        await _sandbox.StartAsync();
+
+        var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
+        {
+            configuration["Status:Port"] = "0";
+            configuration["Ingress:Port"] = "0";
+            configuration["Storage:Path"] = _folder;
+            configuration["Api:Url"] = _sandbox.Urls.First();
+            configuration["Api:Username"] = "provider";
+            configuration["Api:Password"] = "pw";
+        });
+        if (Environment.GetEnvironmentVariable("MS_TEST_LOG") != "1")
+        {
+            builder.Logging.ClearProviders();
+        }
+
+        _relay = RelayApp.Build(builder);
+        await _relay.StartAsync();
+        var session = _relay.Services.GetRequiredService<ApiSession>();
+        await Until(() => session.Current is not null, "the relay to log in");
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _relay.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // The log file may still be closing; the temp folder is the OS's to clean.
+        }
+    }
+
+    private int EaPort => _relay.Services.GetRequiredService<IngressService>().Port;
+
+    private static async Task Until(Func<bool> condition, string what, Func<string>? state = null)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "timed out waiting for " + what + state?.Invoke());
+            await Task.Delay(10);
+        }
+    }
+
+    private async Task<string[]> RunAsync(string scenario, int expectedSignals)
+    {
+        using var ea = Harness.Start(EaPort, scenario, 60, "--login", Login.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Until(() => _api.ReceivedCount >= expectedSignals, $"{expectedSignals} signals at the API", () => $" (have {_api.ReceivedCount}: {string.Join(",", _api.Received.Select(r => r.Action))})");
+        ea.Stop(TimeSpan.FromSeconds(10));
+        Assert.Equal(0, _api.BadSignatures);
+        Assert.Equal(0, _api.Duplicates);
+        return [.. _api.Received.Select(r => r.Action)];
+    }
+
+    [Fact]
+    public async Task Open_modify_partial_close_and_close_reach_the_API_once_each()
+    {
+        var actions = await RunAsync("open_modify_close", 4);
+
+        Assert.Equal(["OPEN", "MODIFY", "PARTIAL_CLOSE", "CLOSE"], actions);
+    }
+
+    [Fact]
+    public async Task Pending_orders_placed_modified_cancelled_filled_and_expired()
+    {
+        var actions = await RunAsync("pending", 8);
+
+        Assert.Equal(["ORDER_PLACED", "ORDER_MODIFIED", "ORDER_DELETED", "ORDER_PLACED", "ORDER_DELETED", "OPEN", "ORDER_PLACED", "ORDER_DELETED"], actions);
+        var reasons = _api.Received.Where(r => r.Action == "ORDER_DELETED").Select(r => System.Text.Json.JsonDocument.Parse(r.Body).RootElement.GetProperty("reason").GetString());
+        Assert.Equal(["cancelled", "filled", "expired"], reasons);
+    }
+
+    [Fact]
+    public async Task Netting_increase_reversal_and_close()
+    {
+        var actions = await RunAsync("netting", 5);
+
+        Assert.Equal(["OPEN", "INCREASE", "CLOSE", "OPEN", "CLOSE"], actions);
+    }
+
+    [Fact]
+    public async Task With_every_trade_event_lost_the_50ms_reconciliation_still_delivers_the_trade()
+    {
+        var actions = await RunAsync("lost_events", 4);
+
+        Assert.Equal("OPEN", actions[0]);
+        Assert.Contains("CLOSE", actions);
+    }
+}
