@@ -54,6 +54,11 @@ Var Compiled    ; ... of which MetaEditor compiled it
 Var OpenStatus  ; checkbox on the last page
 
 !define MUI_ABORTWARNING
+!define MUI_WELCOMEPAGE_TEXT "This installs, for you alone and without administrator rights:$\r$\n$\r$\n\
+  - the MasterSender relay, started in the background when you log on,$\r$\n\
+  - the MasterSender Expert Advisor in every MetaTrader 5 it finds, compiled where MetaEditor is found.$\r$\n$\r$\n\
+  Start each MetaTrader 5 once before this, so that its data folder exists.$\r$\n$\r$\n\
+  $_CLICK"
 !define MUI_COMPONENTSPAGE_SMALLDESC
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_COMPONENTS
@@ -234,7 +239,7 @@ Section "Start the relay when I log on" SecLogon
   ${Say} "Starts at logon: HKCU\${RUN_KEY}\MasterSender"
 SectionEnd
 
-Section /o "Run as a Windows service instead (asks for administrator rights)" SecService
+Section /o "Windows service instead (admin)" SecService
   ; The setup itself stays per-user; only this step elevates, through one UAC prompt for the script.
   ExecShellWait "runas" "$SYSDIR\cmd.exe" '/c ""$INSTDIR\service-install.cmd" "${DATA_DIR}""' SW_HIDE
   nsExec::ExecToStack '"$SYSDIR\sc.exe" query ${SERVICE}'
@@ -317,8 +322,13 @@ Function SummaryShow
   !insertmacro MUI_HEADER_TEXT "MasterSender is installed" "What went where, and the two steps left in MetaTrader 5"
   nsDialogs::Create 1018
   Pop $0
+  ; the two steps first, where nobody can miss them; the full report below
+  ${NSD_CreateLabel} 0 0 100% 26% "Two steps left, in each MetaTrader 5:$\r$\n\
+    1. Tools > Options > Expert Advisors: tick $\"Allow WebRequest for listed URL$\" and add 127.0.0.1$\r$\n\
+    2. Navigator > Expert Advisors: drag MasterSender onto one chart and allow Algo Trading."
+  Pop $1
   nsDialogs::CreateControl EDIT ${DEFAULT_STYLES}|${WS_TABSTOP}|${WS_VSCROLL}|${ES_MULTILINE}|${ES_READONLY}|${ES_AUTOVSCROLL} \
-    ${WS_EX_CLIENTEDGE} 0 0 100% 84% ""
+    ${WS_EX_CLIENTEDGE} 0 27% 100% 58% ""
   Pop $1
   ; the report is read line by line into the box: it can be longer than one NSIS string
   ClearErrors
@@ -398,7 +408,7 @@ Section "un.MasterSender relay and Expert Advisor" UnSecProgram
   DeleteRegKey HKCU "${UNINST_KEY}"
 SectionEnd
 
-Section /o "un.Remove my data (logs, outbox, saved login in ${DATA_DIR})" UnSecData
+Section /o "un.Remove my data (logs, outbox, saved login)" UnSecData
   RMDir /r "${DATA_DIR}"
   DetailPrint "Removed ${DATA_DIR}"
 SectionEnd
@@ -418,3 +428,10 @@ Function un.onInit
     !insertmacro SelectSection ${UnSecData}
   ${EndIf}
 FunctionEnd
+
+LangString UNDESC_Program ${LANG_ENGLISH} "The relay, its shortcuts, its logon start or service, and the EA files this setup put into each MetaTrader 5."
+LangString UNDESC_Data ${LANG_ENGLISH} "Also delete ${DATA_DIR}: logs, undelivered signals and the saved login. Kept unless ticked, for a reinstall."
+!insertmacro MUI_UNFUNCTION_DESCRIPTION_BEGIN
+  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecProgram} $(UNDESC_Program)
+  !insertmacro MUI_DESCRIPTION_TEXT ${UnSecData} $(UNDESC_Data)
+!insertmacro MUI_UNFUNCTION_DESCRIPTION_END
