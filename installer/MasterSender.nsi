@@ -190,10 +190,6 @@ FunctionEnd
 
 ; ---------------------------------------------------------------- install
 
-Function .onInit
-  SetShellVarContext current
-FunctionEnd
-
 Section "MasterSender relay" SecRelay
   SectionIn RO
   SetOutPath "$INSTDIR"
@@ -202,6 +198,14 @@ Section "MasterSender relay" SecRelay
   ${Say} "MasterSender ${VERSION}"
   ${Say} ""
   !insertmacro StopRelay
+  ReadRegDWORD $0 HKCU "${UNINST_KEY}" "Service"
+  ${If} $0 = 1
+    ; An upgrade over the service: its exe is locked by another account, which taskkill cannot end.
+    ; Remove it (one UAC prompt); the service section adds it again if it is still chosen.
+    ExecShellWait "runas" "$SYSDIR\cmd.exe" '/c ""$INSTDIR\service-remove.cmd""' SW_HIDE
+    DeleteRegValue HKCU "${UNINST_KEY}" "Service"
+    Sleep 1000
+  ${EndIf}
   File "${RELAY_DIR}/${RELAY}"
   File "${RELAY_DIR}/${STARTER}"
   File "${SCRIPTS}/service-install.cmd"
@@ -315,6 +319,16 @@ LangString DESC_Ea ${LANG_ENGLISH} "Copy the EA into every MetaTrader 5 data fol
   !insertmacro MUI_DESCRIPTION_TEXT ${SecService} $(DESC_Service)
   !insertmacro MUI_DESCRIPTION_TEXT ${SecEa} $(DESC_Ea)
 !insertmacro MUI_FUNCTION_DESCRIPTION_END
+
+Function .onInit
+  SetShellVarContext current
+  ; an upgrade keeps the choice made last time: service or logon start
+  ReadRegDWORD $0 HKCU "${UNINST_KEY}" "Service"
+  ${If} $0 = 1
+    !insertmacro SelectSection ${SecService}
+    !insertmacro UnselectSection ${SecLogon}
+  ${EndIf}
+FunctionEnd
 
 ; ---------------------------------------------------------------- last page: what went where, what's next
 
