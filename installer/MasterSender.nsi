@@ -2,7 +2,8 @@
 ; MetaTrader 5 data folder, compiled where MetaEditor is found. Built by installer/build, which passes:
 ;   VERSION, VIVERSION (four numbers), OUTFILE, RELAY_DIR (win-x64 publish + MasterSender.Start.exe),
 ;   MQL5_SRC (EA sources in the repo layout), SCRIPTS (installer/windows).
-; Command line: /S silent, /NOSTART do not start the relay now, /D=<folder> install folder (must be last).
+; Command line: /S silent, /NOSTART do not start the relay now, /SERVICE install the Windows service instead
+; of the logon start, /D=<folder> install folder (must be last).
 ; Uninstaller: /S silent, /REMOVEDATA also delete the data folder (kept by default).
 
 !ifndef VERSION | VIVERSION | OUTFILE | RELAY_DIR | MQL5_SRC | SCRIPTS
@@ -324,6 +325,12 @@ Function .onInit
   SetShellVarContext current
   ; an upgrade keeps the choice made last time: service or logon start
   ReadRegDWORD $0 HKCU "${UNINST_KEY}" "Service"
+  ${GetParameters} $1
+  ClearErrors
+  ${GetOptions} $1 "/SERVICE" $2
+  ${IfNot} ${Errors}
+    StrCpy $0 1 ; unattended service install (run elevated, or accept the UAC prompt)
+  ${EndIf}
   ${If} $0 = 1
     !insertmacro SelectSection ${SecService}
     !insertmacro UnselectSection ${SecLogon}
