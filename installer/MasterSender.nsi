@@ -51,7 +51,6 @@ VIAddVersionKey LegalCopyright "MasterSender"
 
 Var Report      ; handle of install-report.txt while installing: the summary page and silent installs read it
 Var Terminals   ; MetaTrader 5 data folders the EA went into
-Var Compiled    ; ... of which MetaEditor compiled it
 Var OpenStatus  ; checkbox on the last page
 
 !define MUI_ABORTWARNING
@@ -155,7 +154,6 @@ Function CompileEa
     FileClose $R2
   ${EndIf}
   ${If} ${FileExists} "$R3.ex5"
-    IntOp $Compiled $Compiled + 1
     ${Say} "    compiled: $R5"
   ${Else}
     ${Say} "    NOT compiled ($R5, exit $R4): open MasterSender.mq5 in MetaEditor and press F7; log: $R3.log"
@@ -256,13 +254,14 @@ Section /o "Windows service instead (admin)" SecService
     DeleteRegValue HKCU "${RUN_KEY}" "MasterSender"
     ${Say} "Windows service: ${SERVICE} (starts with Windows, data in ${DATA_DIR})"
   ${Else}
-    ${Say} "Windows service NOT installed (administrator rights refused or sc.exe failed)"
+    ; never leave the relay without any automatic start
+    WriteRegStr HKCU "${RUN_KEY}" "MasterSender" '"$INSTDIR\${STARTER}"'
+    ${Say} "Windows service NOT installed (administrator rights refused or sc.exe failed): starts at logon instead"
   ${EndIf}
 SectionEnd
 
 Section "Expert Advisor in every MetaTrader 5" SecEa
   StrCpy $Terminals 0
-  StrCpy $Compiled 0
   ${Say} ""
   ${Say} "Expert Advisor (Experts\MasterSender.mq5, Include\MasterSender\) copied to:"
   ClearErrors
