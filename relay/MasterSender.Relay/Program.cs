@@ -15,6 +15,5 @@ switch (command.Verb)
     case RelayVerb.Demo:
         return await RelayRunner.RunAsync(command);
     default:
-        Console.Error.WriteLine($"'{command.Verb}' is not available yet.");
-        return 2;
+        return await LoginCommand.RunAsync(command);
 }
