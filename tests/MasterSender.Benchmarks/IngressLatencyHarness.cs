@@ -49,6 +49,8 @@ internal static class IngressLatencyHarness
         }
 
         Console.WriteLine(Percentiles.Describe("trade change -> signal built (ingress + book)", latencies));
+        var toApi = await EndToEndHarness.TradeToApiAsync(Math.Min(samples, 2_000));
+        Console.WriteLine(Percentiles.Describe("trade change -> received by loopback API (whole relay)", toApi));
         var floor = Baselines.NetMqHop(samples);
         Console.WriteLine(Percentiles.Describe("floor: bare NetMQ DEALER -> ROUTER frame", floor));
         var seed = await Baselines.SeedPollerAsync(Math.Min(samples, 400));
