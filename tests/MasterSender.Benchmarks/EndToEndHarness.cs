@@ -18,6 +18,10 @@ namespace MasterSender.Benchmarks;
 /// </summary>
 internal static class EndToEndHarness
 {
+    public static double BurstMs { get; private set; }
+
+    public static double IdleWorkingSetMb { get; private set; }
+
     public static async Task<List<double>> TradeToApiAsync(int samples)
     {
         var folder = Directory.CreateTempSubdirectory("ms-e2e-").FullName;
@@ -74,6 +78,31 @@ internal static class EndToEndHarness
             latencies.Add(Stopwatch.GetElapsedTime(started, Interlocked.Read(ref arrivedAt)).TotalMilliseconds);
         }
 
+        // A basket/grid: 500 positions opened at once, until the API has all of them.
+        var burstStart = Stopwatch.GetTimestamp();
+        var before = api.ReceivedCount;
+        for (var i = 0; i < 500; i++)
+        {
+            terminal.Open("EURUSD", i % 2 == 0 ? PositionSide.Buy : PositionSide.Sell, 0.01, 1.08 + (i * 1e-5));
+        }
+
+        while (api.ReceivedCount < before + 500)
+        {
+            if (Stopwatch.GetElapsedTime(burstStart) > TimeSpan.FromSeconds(60))
+            {
+                throw new TimeoutException("the burst did not reach the API");
+            }
+
+            await received.WaitAsync(TimeSpan.FromMilliseconds(100));
+        }
+
+        BurstMs = Stopwatch.GetElapsedTime(burstStart).TotalMilliseconds;
+
+        // Idle working set of this process (relay + sandbox + simulator in one process, so an upper bound).
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        IdleWorkingSetMb = Process.GetCurrentProcess().WorkingSet64 / 1024.0 / 1024.0;
         await relay.StopAsync();
         return latencies;
     }

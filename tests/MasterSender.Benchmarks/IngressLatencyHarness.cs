@@ -51,6 +51,8 @@ internal static class IngressLatencyHarness
         Console.WriteLine(Percentiles.Describe("trade change -> signal built (ingress + book)", latencies));
         var toApi = await EndToEndHarness.TradeToApiAsync(Math.Min(samples, 2_000));
         Console.WriteLine(Percentiles.Describe("trade change -> received by loopback API (whole relay)", toApi));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"burst of 500 opens -> all received by the API",-48} {EndToEndHarness.BurstMs:0} ms"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{"working set after the run, idle (relay+API+sim)",-48} {EndToEndHarness.IdleWorkingSetMb:0} MB"));
         var floor = Baselines.NetMqHop(samples);
         Console.WriteLine(Percentiles.Describe("floor: bare NetMQ DEALER -> ROUTER frame", floor));
         var seed = await Baselines.SeedPollerAsync(Math.Min(samples, 400));
