@@ -103,8 +103,15 @@ public sealed class Harness : IDisposable
             {
                 return found;
             }
-            if (process.HasExited && !Lines.Any(match))
+            if (process.HasExited)
             {
+                // The parameterless wait also waits for the asynchronous stdout reader to reach EOF.
+                process.WaitForExit();
+                found = Lines.FirstOrDefault(match);
+                if (found is not null)
+                {
+                    return found;
+                }
                 break;
             }
             Thread.Sleep(10);

@@ -84,14 +84,10 @@ inline double StringToDouble(const string &s) { return std::strtod(s.utf8().c_st
 inline long StringToInteger(const string &s) { return std::strtol(s.utf8().c_str(), nullptr, 10); }
 
 // MQL5's StringFormat takes strings for %s; C's snprintf takes char*. Everything else passes as is.
-inline const char *EmuFormatArg(const std::string &s) { return s.c_str(); }
-template <typename T>
-T EmuFormatArg(const T &v) {
-  static_assert(std::is_arithmetic<T>::value, "StringFormat argument must be a number or a string");
-  return v;
-}
 template <typename T>
 struct EmuArgHolder {
+  static_assert(std::is_arithmetic<T>::value || std::is_enum<T>::value,
+                "StringFormat argument must be a number or a string");
   T value;
   explicit EmuArgHolder(const T &v) : value(v) {}
   const T &get() const { return value; }
