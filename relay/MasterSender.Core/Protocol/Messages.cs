@@ -98,7 +98,7 @@ public sealed record Welcome : RelayMessage
     public string Message { get; init; } = "";
     public int HeartbeatMs { get; init; } = 1000;
 
-    /// <summary>The reconciliation period the relay suggests; the EA uses it when its ReconcileMs input is 0.</summary>
+    /// <summary>The reconciliation period the relay suggests (advice: EA 0.1.0 keeps its own ReconcileMs input).</summary>
     public int ReconcileMs { get; init; } = 50;
     public string RelayVersion { get; init; } = "";
 }

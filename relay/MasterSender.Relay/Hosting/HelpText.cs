@@ -27,15 +27,22 @@ public static class HelpText
           Api:Url                    Base URL of the signal API (e.g. https://api.example.com).
           Api:Username               Login user name (or use the status page or `login`).
           Api:Password               Login password (never logged; prefer the status page or `login`).
+          Api:AttemptTimeout         One HTTP attempt to the API (default 00:00:10).
+          Api:TotalTimeout           One delivery attempt including its quick retries (default 00:00:30).
+          Api:MaxRetries             Quick retries inside one delivery attempt, jittered, Retry-After honoured (default 3).
+          Api:RetryDelay             First quick-retry delay (default 00:00:00.200).
           Ingress:Port               TCP port on 127.0.0.1 for the EA (default {{IngressOptions.DefaultPort}}); set the EA's RelayPort to match.
           Ingress:PairingKey         If set, only an EA with the same PairingKey input is accepted.
           Ingress:TerminalTimeout    Silence after which the terminal counts as disconnected (default 00:00:05).
-          Ingress:ReconcileInterval  Reconciliation period told to the EA when its ReconcileMs input is 0 (default 00:00:00.050).
+          Ingress:ReconcileInterval  Reconciliation period the relay suggests to the EA in welcome (default 00:00:00.050);
+                                     EA 0.1.0 keeps its own ReconcileMs input.
           Ingress:HeartbeatInterval  How often the EA sends a heartbeat, told in welcome (default 00:00:01).
           Ingress:MaxFrameBytes      Largest EA message accepted (default 4194304).
           Ingress:QueueCapacity      EA messages waiting for processing before new ones are dropped and recovered
                                      by a snapshot (default 65536).
           Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
+          Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 32).
+          Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).
           Storage:Path               Data folder: outbox database, logs, protected keys (default: the user's local app data).
           Storage:LockFile           Single-instance lock file (default: the temp folder).
