@@ -14,6 +14,7 @@ namespace MasterSender.Ingress;
 /// </summary>
 public sealed class IngressService : BackgroundService
 {
+    private const int MaxFramesPerCommit = 256;
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
 
     private readonly IngressOptions _options;
@@ -116,12 +117,25 @@ public sealed class IngressService : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
+                // Group commit: what queued up while the last commit was on disk goes in one transaction. A cap
+                // keeps a flood from holding the first signal of the batch back for long.
+                var handled = 0;
                 while (reader.TryRead(out var frame))
                 {
                     lock (_gate)
                     {
                         _sessions.Handle(frame, _endpoint!.Send);
+                        if (++handled == MaxFramesPerCommit)
+                        {
+                            _sessions.CommitStaged(_endpoint.Send);
+                            handled = 0;
+                        }
                     }
+                }
+
+                lock (_gate)
+                {
+                    _sessions.CommitStaged(_endpoint!.Send);
                 }
 
                 if (!reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())

@@ -185,19 +185,36 @@ internal sealed class SessionManager(
 
         try
         {
-            pipeline.Apply(peer.Login, message);
+            pipeline.Stage(peer.Login, message);
         }
-#pragma warning disable CA1031 // The journal may fail in any way (disk full, locked file); the session must survive and recover.
+#pragma warning disable CA1031 // Loading the stored book may fail in any way (disk full, locked file); the session must survive and recover.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            logger.LogError(exception, "Could not store the state of terminal {Login}; asking for a snapshot to derive it again", peer.Login);
+            logger.LogError(exception, "Could not load the stored book of terminal {Login}; asking for a snapshot to derive it again", peer.Login);
             RequestSnapshot(peer, now, send, ResyncReasons.SeqGap, force: true);
             return;
         }
 
         var current = status.Current;
         status.Set(Connected(peer, pipeline.BookFor(peer.Login), current.Warning) with { LastMessageAtMs = now });
+    }
+
+    /// <summary>
+    /// Makes what <see cref="Handle"/> staged durable, and announces it. A terminal whose state could not be stored
+    /// is asked for a snapshot, which derives the lost signals again.
+    /// </summary>
+    public void CommitStaged(Action<OutboundFrame> send)
+    {
+        foreach (var failure in pipeline.CommitStaged())
+        {
+            logger.LogError(failure.Error, "Could not store the state of terminal {Login}; asking for a snapshot to derive it again", failure.Login);
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            foreach (var peer in _sessions.Values.Where(peer => peer.Login == failure.Login))
+            {
+                RequestSnapshot(peer, now, send, ResyncReasons.SeqGap, force: true);
+            }
+        }
     }
 
     private void RequestSnapshot(PeerSession peer, long now, Action<OutboundFrame> send, string reason, bool force = false)

@@ -45,7 +45,7 @@ public sealed partial class SqliteOutbox
     /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
     public void RecordFailure(long id, int attempts, string error, long nextAttemptAtMs)
     {
-        using var connection = Open();
+        using var connection = Open(durable: false);
         using var command = connection.CreateCommand();
         command.CommandText = "UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'";
         command.Parameters.AddWithValue("$attempts", attempts);
@@ -83,7 +83,7 @@ public sealed partial class SqliteOutbox
 
     private void Complete(long id, OutboxState state, int? attempts, string? error, long? latencyMs)
     {
-        using var connection = Open();
+        using var connection = Open(durable: false);
         using var command = connection.CreateCommand();
         command.CommandText = """
             UPDATE signals SET state = $state, attempts = COALESCE($attempts, attempts), last_error = COALESCE($error, last_error),

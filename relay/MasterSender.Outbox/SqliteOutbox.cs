@@ -1,5 +1,4 @@
 using MasterSender.Core.Accounts;
-using MasterSender.Core.Canonical;
 using MasterSender.Core.Signals;
 using Microsoft.Data.Sqlite;
 
@@ -15,6 +14,8 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
 {
     private readonly string connectionString;
     private readonly TimeProvider time;
+    private readonly Lock writerGate = new();
+    private SignalWriter? writer;
 
     public SqliteOutbox(string path, TimeProvider time)
     {
@@ -46,29 +47,21 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
         ArgumentNullException.ThrowIfNull(signals);
         ArgumentNullException.ThrowIfNull(bookState);
         var now = NowMs();
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        foreach (var signal in signals)
+        lock (writerGate)
         {
-            if (signal.MasterLogin != login)
+            writer ??= new SignalWriter(Open());
+            try
             {
-                throw new ArgumentException($"Signal {signal.IdempotencyKey} belongs to account {signal.MasterLogin}, not {login}.", nameof(signals));
+                writer.Commit(login, signals, bookState, now);
             }
-
-            InsertSignal(connection, transaction, signal, now);
+            catch
+            {
+                // The connection may be what broke (file replaced, disk error): the next commit starts afresh.
+                writer.Dispose();
+                writer = null;
+                throw;
+            }
         }
-
-        using (var book = connection.CreateCommand())
-        {
-            book.Transaction = transaction;
-            book.CommandText = "INSERT INTO books (login, state, updated_at_ms) VALUES ($login, $state, $now) ON CONFLICT (login) DO UPDATE SET state = excluded.state, updated_at_ms = excluded.updated_at_ms";
-            book.Parameters.AddWithValue("$login", login);
-            book.Parameters.AddWithValue("$state", bookState);
-            book.Parameters.AddWithValue("$now", now);
-            book.ExecuteNonQuery();
-        }
-
-        transaction.Commit();
     }
 
     /// <summary>The book state last committed for this account, or null when none.</summary>
@@ -103,38 +96,34 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
         return reader.Read() ? new AllowedAccount(reader.GetInt64(0), reader.IsDBNull(1) ? null : reader.GetString(1)) : null;
     }
 
-    public void Dispose() => SqliteConnection.ClearPool(new SqliteConnection(connectionString));
-
-    private static void InsertSignal(SqliteConnection connection, SqliteTransaction transaction, Signal signal, long now)
+    public void Dispose()
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms)
-            VALUES ($key, $login, $ticket, $action, $body, 'pending', $detected, $now)
-            ON CONFLICT (idempotency_key) DO NOTHING
-            """;
-        command.Parameters.AddWithValue("$key", signal.IdempotencyKey);
-        command.Parameters.AddWithValue("$login", signal.MasterLogin);
-        command.Parameters.AddWithValue("$ticket", signal.MasterTicket);
-        command.Parameters.AddWithValue("$action", signal.Action.ToWire());
-        command.Parameters.AddWithValue("$body", CanonicalJson.Serialize(signal.ToPayload()));
-        command.Parameters.AddWithValue("$detected", signal.DetectedAtMs);
-        command.Parameters.AddWithValue("$now", now);
-        command.ExecuteNonQuery();
+        lock (writerGate)
+        {
+            writer?.Dispose();
+            writer = null;
+        }
+
+        SqliteConnection.ClearPool(new SqliteConnection(connectionString));
     }
 
     private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    private SqliteConnection Open()
+    /// <param name="durable">
+    /// True for writes that must survive power loss once this call returns: new signals and the book (FULL: an fsync
+    /// per commit; a lost commit after the EA moved on can lose a signal for good, since the position may be gone by
+    /// the restart and no difference would re-create its OPEN/CLOSE). False for delivery outcomes (NORMAL: no fsync
+    /// of its own; the next durable commit or checkpoint carries it to disk). Losing one only means the signal is
+    /// sent again after a restart, which the API answers with 409 duplicate: an fsync there would buy nothing.
+    /// </param>
+    private SqliteConnection Open(bool durable = true)
     {
         var connection = new SqliteConnection(connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        // FULL, not NORMAL: in WAL mode NORMAL stays consistent but may lose the last commits on power loss. A lost
-        // commit after the EA was acknowledged can lose a signal for good (the position may be gone by the restart,
-        // so no difference would re-create its OPEN/CLOSE). One fsync per commit is cheap at trading rates.
-        command.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+        command.CommandText = durable
+            ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;"
+            : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000;";
         command.ExecuteNonQuery();
         return connection;
     }

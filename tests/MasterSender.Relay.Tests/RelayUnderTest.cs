@@ -17,6 +17,7 @@ internal sealed class RelayUnderTest : IAsyncDisposable
 
     private readonly WebApplication _sandbox;
     private readonly string _folder;
+    private bool _stopped;
 
     private RelayUnderTest(WebApplication relay, WebApplication sandbox, SandboxApiState api, string folder)
     {
@@ -30,6 +31,7 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public SandboxApiState Api { get; }
     public string PageUrl => RelayRunner.PageUrl(App);
     public int PagePort => new Uri(PageUrl).Port;
+    public string DataFolder => _folder;
     public string EaEndpoint => $"tcp://127.0.0.1:{App.Services.GetRequiredService<IngressService>().Port}";
 
     public static async Task<RelayUnderTest> StartAsync()
@@ -56,10 +58,20 @@ internal sealed class RelayUnderTest : IAsyncDisposable
         return new RelayUnderTest(relay, sandbox, api, folder);
     }
 
+    /// <summary>Stops and disposes the relay (which flushes its logs), keeping the data folder to look at.</summary>
+    public async Task StopRelayAsync()
+    {
+        if (!_stopped)
+        {
+            _stopped = true;
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await StopRelayAsync();
         await _sandbox.DisposeAsync();
         try
         {

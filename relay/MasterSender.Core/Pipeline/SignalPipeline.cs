@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using MasterSender.Core.Book;
 using MasterSender.Core.Protocol;
 using MasterSender.Core.Signals;
@@ -6,17 +7,22 @@ namespace MasterSender.Core.Pipeline;
 
 /// <summary>
 /// Applies accepted terminal messages to the account's book and makes the resulting signals durable before anyone
-/// hears of them. One consumer thread calls <see cref="Apply"/>; <see cref="Committed"/> fires after each commit
-/// (delivery wakes on it).
+/// hears of them. One consumer thread calls <see cref="Stage"/> for each message and <see cref="CommitStaged"/>
+/// when its queue runs dry (group commit: a burst of messages costs one transaction and one fsync, while a lone
+/// message still commits at once). <see cref="Committed"/> fires after each commit (delivery wakes on it).
 /// </summary>
 public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time)
 {
     private readonly Dictionary<long, TradeBook> _books = [];
+    private readonly Dictionary<long, List<Signal>> _staged = [];
 
     public event Action<long, IReadOnlyList<Signal>>? Committed;
 
     /// <summary>Count of signals produced since start, for the status page.</summary>
     public long SignalsProduced { get; private set; }
+
+    /// <summary>True while some account has book changes not yet committed.</summary>
+    public bool HasStaged => _staged.Count > 0;
 
     public TradeBook BookFor(long login)
     {
@@ -31,7 +37,8 @@ public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time)
         return book;
     }
 
-    public IReadOnlyList<Signal> Apply(long login, EaMessage message)
+    /// <summary>Applies one message to the book. Its signals are not announced, nor safe, until <see cref="CommitStaged"/>.</summary>
+    public IReadOnlyList<Signal> Stage(long login, EaMessage message)
     {
         var book = BookFor(login);
         var hadBaseline = book.HasBaseline;
@@ -41,24 +48,67 @@ public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time)
             return signals;
         }
 
-        try
+        if (!_staged.TryGetValue(login, out var pending))
         {
-            journal.Commit(login, signals, book.ToState().Serialize());
-        }
-        catch
-        {
-            // The book moved ahead of what is stored. Forget it: the next message reloads the last committed book,
-            // and the caller asks the terminal for a snapshot, which derives these signals again.
-            _books.Remove(login);
-            throw;
+            pending = [];
+            _staged[login] = pending;
         }
 
-        SignalsProduced += signals.Count;
-        if (signals.Count > 0)
+        pending.AddRange(signals);
+        return signals;
+    }
+
+    /// <summary>
+    /// Writes each account's staged signals with its book in one transaction. An account whose write fails forgets
+    /// its book (the next message reloads the last committed one); the caller asks that terminal for a snapshot,
+    /// which derives the lost signals again. Returns those failures.
+    /// </summary>
+    public IReadOnlyList<CommitFailure> CommitStaged()
+    {
+        if (_staged.Count == 0)
         {
-            Committed?.Invoke(login, signals);
+            return [];
+        }
+
+        List<CommitFailure>? failures = null;
+        foreach (var (login, signals) in _staged)
+        {
+            try
+            {
+                journal.Commit(login, signals, _books[login].ToState().Serialize());
+            }
+#pragma warning disable CA1031 // Any journal failure (disk full, locked file) is reported to the caller, which recovers by resync.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                _books.Remove(login);
+                (failures ??= []).Add(new CommitFailure(login, failure));
+                continue;
+            }
+
+            SignalsProduced += signals.Count;
+            if (signals.Count > 0)
+            {
+                Committed?.Invoke(login, signals);
+            }
+        }
+
+        _staged.Clear();
+        return failures ?? [];
+    }
+
+    /// <summary>Stage and commit one message: for callers that do not batch. Throws what the journal threw.</summary>
+    public IReadOnlyList<Signal> Apply(long login, EaMessage message)
+    {
+        var signals = Stage(login, message);
+        if (CommitStaged() is [var failure, ..])
+        {
+            ExceptionDispatchInfo.Throw(failure.Error);
         }
 
         return signals;
     }
 }
+
+/// <summary>An account whose staged signals could not be stored.</summary>
+public sealed record CommitFailure(long Login, Exception Error);

@@ -90,14 +90,22 @@ public static class RelayApp
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
             .Enrich.FromLogContext()
-            .WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture)
-            .WriteTo.File(
-                Path.Combine(dataFolder, "logs", "relay-.log"),
-                rollingInterval: RollingInterval.Day,
-                retainedFileCountLimit: 14,
-                fileSizeLimitBytes: 50 * 1024 * 1024,
-                rollOnFileSizeLimit: true,
-                formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+            // Async: the delivery and ingress threads log every signal; they hand the event to a queue instead of
+            // waiting on the console (journald, a slow terminal) and the file. Disposing the logger at shutdown
+            // drains the queue, and a full queue blocks rather than drops, so no line is lost.
+            .WriteTo.Async(
+                sinks =>
+                {
+                    sinks.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    sinks.File(
+                        Path.Combine(dataFolder, "logs", "relay-.log"),
+                        rollingInterval: RollingInterval.Day,
+                        retainedFileCountLimit: 14,
+                        fileSizeLimitBytes: 50 * 1024 * 1024,
+                        rollOnFileSizeLimit: true,
+                        formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                },
+                blockWhenFull: true);
     }
 
     private static IDataProtectionBuilder ProtectKeysWithDpapiWhenAvailable(this IDataProtectionBuilder builder) =>

@@ -1,3 +1,4 @@
+using MasterSender.Core.Book;
 using MasterSender.Core.Pipeline;
 using MasterSender.Core.Protocol;
 using MasterSender.Core.Signals;
@@ -13,6 +14,7 @@ public class SignalPipelineTests
         public List<Signal> Signals { get; } = [];
         public string? Book { get; private set; }
         public bool Failing { get; set; }
+        public int Commits { get; private set; }
 
         public string? LoadBook(long login) => Book;
 
@@ -23,6 +25,7 @@ public class SignalPipelineTests
                 throw new IOException("disk full");
             }
 
+            Commits++;
             Signals.AddRange(signals);
             Book = bookState;
         }
@@ -76,5 +79,52 @@ public class SignalPipelineTests
         Assert.Equal(SignalAction.Open, open.Action);
         Assert.Equal($"{Login}-P1-1", open.IdempotencyKey);
         Assert.Equal([open], announced);
+    }
+
+    [Fact]
+    public void Messages_staged_together_are_stored_in_one_commit_and_announced_once_in_order()
+    {
+        var journal = new Journal();
+        var pipeline = new SignalPipeline(journal, TimeProvider.System);
+        var announced = new List<IReadOnlyList<Signal>>();
+        pipeline.Committed += (_, signals) => announced.Add(signals);
+
+        pipeline.Stage(Login, Snapshot());
+        pipeline.Stage(Login, Update(Position(1)));
+        pipeline.Stage(Login, Update(Position(2)));
+        pipeline.Stage(Login, Update(Position(1, sl: 1.07)));
+        Assert.Equal(0, journal.Commits);
+        Assert.Empty(announced);
+
+        Assert.Empty(pipeline.CommitStaged());
+
+        Assert.Equal(1, journal.Commits);
+        Assert.Equal([$"{Login}-P1-1", $"{Login}-P2-1", $"{Login}-P1-2"], journal.Signals.Select(signal => signal.IdempotencyKey));
+        Assert.Equal(journal.Signals, Assert.Single(announced));
+        Assert.Equal(2, TradeBook.FromState(BookState.Deserialize(journal.Book!)!).Positions.Count);
+        Assert.False(pipeline.HasStaged);
+    }
+
+    [Fact]
+    public void A_failed_group_commit_names_the_account_announces_nothing_and_the_next_snapshot_derives_it_all_again()
+    {
+        var journal = new Journal();
+        var pipeline = new SignalPipeline(journal, TimeProvider.System);
+        var announced = new List<Signal>();
+        pipeline.Committed += (_, signals) => announced.AddRange(signals);
+        pipeline.Apply(Login, Snapshot());
+
+        journal.Failing = true;
+        pipeline.Stage(Login, Update(Position(1)));
+        pipeline.Stage(Login, Update(Position(2)));
+        var failure = Assert.Single(pipeline.CommitStaged());
+        journal.Failing = false;
+
+        Assert.Equal(Login, failure.Login);
+        Assert.IsType<IOException>(failure.Error);
+        Assert.Empty(announced);
+        pipeline.Stage(Login, Snapshot([Position(1), Position(2)]));
+        Assert.Empty(pipeline.CommitStaged());
+        Assert.Equal([$"{Login}-P1-1", $"{Login}-P2-1"], announced.Select(signal => signal.IdempotencyKey));
     }
 }

@@ -1,0 +1,79 @@
+using MasterSender.Core.Canonical;
+using MasterSender.Core.Signals;
+using Microsoft.Data.Sqlite;
+
+namespace MasterSender.Outbox;
+
+/// <summary>
+/// The commit path's own connection with its statements prepared once. Every signal waits on this path before the
+/// API can hear of it, so it skips what a pooled connection costs per call (opening, pragmas, parsing SQL).
+/// Not thread-safe: <see cref="SqliteOutbox"/> serialises callers.
+/// </summary>
+internal sealed class SignalWriter : IDisposable
+{
+    private readonly SqliteConnection connection;
+    private readonly SqliteCommand insertSignal;
+    private readonly SqliteCommand upsertBook;
+
+    public SignalWriter(SqliteConnection connection)
+    {
+        this.connection = connection;
+        insertSignal = connection.CreateCommand();
+        insertSignal.CommandText = """
+            INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms)
+            VALUES ($key, $login, $ticket, $action, $body, 'pending', $detected, $now)
+            ON CONFLICT (idempotency_key) DO NOTHING
+            """;
+        foreach (var name in new[] { "$key", "$login", "$ticket", "$action", "$body", "$detected", "$now" })
+        {
+            insertSignal.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        upsertBook = connection.CreateCommand();
+        upsertBook.CommandText = "INSERT INTO books (login, state, updated_at_ms) VALUES ($login, $state, $now) ON CONFLICT (login) DO UPDATE SET state = excluded.state, updated_at_ms = excluded.updated_at_ms";
+        foreach (var name in new[] { "$login", "$state", "$now" })
+        {
+            upsertBook.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
+        insertSignal.Prepare();
+        upsertBook.Prepare();
+    }
+
+    public void Commit(long login, IReadOnlyList<Signal> signals, string bookState, long now)
+    {
+        using var transaction = connection.BeginTransaction();
+        insertSignal.Transaction = transaction;
+        upsertBook.Transaction = transaction;
+        foreach (var signal in signals)
+        {
+            if (signal.MasterLogin != login)
+            {
+                throw new ArgumentException($"Signal {signal.IdempotencyKey} belongs to account {signal.MasterLogin}, not {login}.", nameof(signals));
+            }
+
+            var values = insertSignal.Parameters;
+            values["$key"].Value = signal.IdempotencyKey;
+            values["$login"].Value = signal.MasterLogin;
+            values["$ticket"].Value = signal.MasterTicket;
+            values["$action"].Value = signal.Action.ToWire();
+            values["$body"].Value = CanonicalJson.Serialize(signal.ToPayload());
+            values["$detected"].Value = signal.DetectedAtMs;
+            values["$now"].Value = now;
+            insertSignal.ExecuteNonQuery();
+        }
+
+        upsertBook.Parameters["$login"].Value = login;
+        upsertBook.Parameters["$state"].Value = bookState;
+        upsertBook.Parameters["$now"].Value = now;
+        upsertBook.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    public void Dispose()
+    {
+        insertSignal.Dispose();
+        upsertBook.Dispose();
+        connection.Dispose();
+    }
+}
