@@ -10,7 +10,8 @@ namespace MasterSender.Broadcast;
 
 /// <summary>
 /// Sends what the outbox holds: one worker per ticket with pending signals (strictly in order within the ticket),
-/// up to <see cref="SignalOptions.MaxParallelDeliveries"/> tickets at once. It sleeps until <see cref="Notify"/> (the
+/// up to <see cref="SignalOptions.MaxParallelDeliveries"/> tickets at once; a run of queued SL/TP changes of one
+/// ticket goes as its newest (<see cref="SqliteOutbox.NextToSend"/>). It sleeps until <see cref="Notify"/> (the
 /// pipeline calls it after <see cref="SqliteOutbox.Commit"/>) or until the earliest retry is due.
 /// </summary>
 public sealed partial class DeliveryService : BackgroundService
@@ -107,7 +108,7 @@ public sealed partial class DeliveryService : BackgroundService
             await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
             try
             {
-                while (outbox.PendingHead(key.Login, key.Ticket) is { } head && !(head.NextAttemptAtMs > time.GetUtcNow().ToUnixTimeMilliseconds()))
+                while (NextToSend(key) is { } head && !(head.NextAttemptAtMs > time.GetUtcNow().ToUnixTimeMilliseconds()))
                 {
                     var state = await sender.DeliverAsync(head, stoppingToken).ConfigureAwait(false);
                     if (state == OutboxState.Pending)
@@ -141,6 +142,18 @@ public sealed partial class DeliveryService : BackgroundService
         }
     }
 
+    private OutboxSignal? NextToSend((long Login, long Ticket) key)
+    {
+        var next = outbox.NextToSend(key.Login, key.Ticket, out var superseded);
+        foreach (var old in superseded)
+        {
+            LogSuperseded(old.Action, old.Ticket, old.IdempotencyKey, next!.IdempotencyKey);
+            Completed?.Invoke(old, OutboxState.Superseded);
+        }
+
+        return next;
+    }
+
     private async Task WaitAsync(TimeSpan? nextDue, CancellationToken stoppingToken)
     {
         // The retry timer runs on the TimeProvider, so tests move it with FakeTimeProvider instead of waiting.
@@ -163,6 +176,9 @@ public sealed partial class DeliveryService : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Delivering from {OutboxPath} with up to {Parallel} tickets at once")]
     private partial void LogStarted(string outboxPath, int parallel);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Signal {Action} {Ticket} {IdempotencyKey} superseded by {NewerKey} before it could be sent")]
+    private partial void LogSuperseded(string action, long ticket, string idempotencyKey, string newerKey);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Reading the outbox failed; trying again shortly")]
     private partial void LogDispatchFailed(Exception failure);

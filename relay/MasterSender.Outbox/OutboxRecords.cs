@@ -7,6 +7,9 @@ public enum OutboxState
     Sent,
     Rejected,
     Expired,
+
+    /// <summary>Not sent: a newer state of the same kind (MODIFY, ORDER_MODIFIED) for the ticket was queued behind it.</summary>
+    Superseded,
 }
 
 /// <summary>One stored signal: the canonical body exactly as it will be signed and sent, and its delivery history.</summary>
@@ -31,4 +34,4 @@ public sealed record OutboxSignal
 }
 
 /// <summary>How many signals are in each state, for the page.</summary>
-public sealed record OutboxCounts(long Pending, long Sent, long Rejected, long Expired);
+public sealed record OutboxCounts(long Pending, long Sent, long Rejected, long Expired, long Superseded = 0);

@@ -24,17 +24,6 @@ public sealed partial class SqliteOutbox
         return Read(command);
     }
 
-    /// <summary>The oldest pending signal of one ticket, or null when its queue is empty.</summary>
-    public OutboxSignal? PendingHead(long login, long ticket)
-    {
-        using var connection = Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM signals WHERE state = 'pending' AND login = $login AND ticket = $ticket ORDER BY id LIMIT 1";
-        command.Parameters.AddWithValue("$login", login);
-        command.Parameters.AddWithValue("$ticket", ticket);
-        return Read(command).FirstOrDefault();
-    }
-
     public void MarkSent(long id, int attempts, long latencyMs, string? note = null) =>
         Complete(id, OutboxState.Sent, attempts, note, latencyMs);
 
@@ -67,7 +56,7 @@ public sealed partial class SqliteOutbox
             counts[reader.GetString(0)] = reader.GetInt64(1);
         }
 
-        return new OutboxCounts(counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("sent"), counts.GetValueOrDefault("rejected"), counts.GetValueOrDefault("expired"));
+        return new OutboxCounts(counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("sent"), counts.GetValueOrDefault("rejected"), counts.GetValueOrDefault("expired"), counts.GetValueOrDefault("superseded"));
     }
 
     /// <summary>The most recent signals, newest first, optionally of one state: the page's history.</summary>

@@ -19,6 +19,7 @@ internal static class SandboxFaultFilter
         var isBroadcast = http.Request.Path.StartsWithSegments("/signal/broadcast", StringComparison.Ordinal);
         if (isBroadcast && faults.HoldBroadcasts is { } hold)
         {
+            faults.CountHeld();
             await hold.WaitAsync(http.RequestAborted).ConfigureAwait(false);
         }
 

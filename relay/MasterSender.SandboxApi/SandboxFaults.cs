@@ -7,6 +7,7 @@ public sealed class SandboxFaults
     private int tooManyNext;
     private int malformedNext;
     private long injected;
+    private long held;
 
     /// <summary>Every request has its connection aborted, as if the API were unreachable.</summary>
     public bool Down { get; set; }
@@ -33,10 +34,15 @@ public sealed class SandboxFaults
     /// <summary>The next <paramref name="count"/> requests answer 200 with a body that is not JSON.</summary>
     public void MalformedNext(int count) => Volatile.Write(ref malformedNext, count);
 
+    /// <summary>How many broadcasts have waited on <see cref="HoldBroadcasts"/> so far (in flight, for tests).</summary>
+    public long Held => Interlocked.Read(ref held);
+
     /// <summary>How many answers were 503/429/malformed on purpose so far.</summary>
     public long Injected => Interlocked.Read(ref injected);
 
     internal bool TakeFailure() => Take(ref failNext);
+
+    internal void CountHeld() => Interlocked.Increment(ref held);
 
     internal bool TakeTooMany() => Take(ref tooManyNext);
 

@@ -22,9 +22,12 @@ public static class Signals
         Comment = "héllo",
     };
 
-    /// <summary>Per ticket: an OPEN, then MODIFYs, then a CLOSE, with keys in revision order.</summary>
+    /// <summary>
+    /// Per ticket: an OPEN, then MODIFY and PARTIAL_CLOSE in turn, then a CLOSE, with keys in revision order. No two
+    /// MODIFYs follow each other, so none is superseded and every signal must arrive.
+    /// </summary>
     public static IEnumerable<Signal> Burst(int tickets, int perTicket, long detectedAtMs) =>
         from revision in Enumerable.Range(1, perTicket)
         from ticket in Enumerable.Range(1, tickets)
-        select Make(1000 + ticket, revision, revision == 1 ? SignalAction.Open : revision == perTicket ? SignalAction.Close : SignalAction.Modify, detectedAtMs);
+        select Make(1000 + ticket, revision, revision == 1 ? SignalAction.Open : revision == perTicket ? SignalAction.Close : revision % 2 == 0 ? SignalAction.Modify : SignalAction.PartialClose, detectedAtMs);
 }

@@ -29,7 +29,7 @@ public sealed record TerminalView(
 
 public sealed record ApiView(string Url, bool LoggedIn, string? Username, long? AllowedLogin, string? Subscription, int? ActiveClients, string? LastError);
 
-public sealed record SignalCountsView(long Produced, long Sent, long Pending, long Failed, long Rejected, long Expired);
+public sealed record SignalCountsView(long Produced, long Sent, long Pending, long Failed, long Rejected, long Expired, long Superseded);
 
 public sealed record IngressView(int Port, long Frames, long Malformed, long Resyncs, long SessionsRefused);
 

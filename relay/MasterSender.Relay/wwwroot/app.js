@@ -70,6 +70,7 @@ function renderStatus(s) {
   $("m-pending").textContent = sig.pending;
   $("m-failed").textContent = sig.failed + sig.rejected;
   $("m-expired").textContent = sig.expired;
+  $("m-superseded").textContent = sig.superseded;
   $("m-clients").textContent = api.active_clients ?? "–";
   $("m-subscription").textContent = api.subscription ?? "–";
   $("ingress-port").textContent = s.ingress.port;

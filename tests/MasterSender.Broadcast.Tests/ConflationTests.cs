@@ -1,0 +1,79 @@
+using MasterSender.Core.Signals;
+using MasterSender.Outbox;
+
+namespace MasterSender.Broadcast.Tests;
+
+/// <summary>A trailing stop behind a slow API: the follower gets the newest SL/TP, not every step in between.</summary>
+public sealed class ConflationTests
+{
+    [Fact]
+    public async Task SlMovesQueuedBehindASlowSend_GoAsTheNewestOnly_AndTheOthersShowAsSuperseded()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        var release = new TaskCompletionSource();
+        api.State.Faults.HoldBroadcasts = release.Task;
+        relay.Commit([Signals.Make(1, 1, SignalAction.Modify, relay.NowMs)]);
+        await Eventually.TrueAsync(() => api.State.Faults.Held == 1, "the first move in flight");
+
+        relay.Commit(Enumerable.Range(2, 5).Select(revision => Signals.Make(1, revision, SignalAction.Modify, relay.NowMs)).ToList());
+        api.State.Faults.HoldBroadcasts = null;
+        release.SetResult();
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Pending == 0, "queue empty");
+        Assert.Equal(["5001-P1-1", "5001-P1-6"], api.State.Received.Select(s => s.IdempotencyKey));
+        Assert.Equal(new OutboxCounts(Pending: 0, Sent: 2, Rejected: 0, Expired: 0, Superseded: 4), relay.Outbox.Counts());
+        var superseded = relay.Outbox.Recent(10, OutboxState.Superseded);
+        Assert.All(superseded, s => Assert.Equal("superseded by 5001-P1-6", s.LastError));
+        Assert.Equal(0, api.State.BadSignatures);
+    }
+
+    [Fact]
+    public async Task AnythingButAnSlTpChange_IsNeverSkipped_NorMergedAcross()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        var release = new TaskCompletionSource();
+        api.State.Faults.HoldBroadcasts = release.Task;
+        relay.Commit([Signals.Make(1, 1, SignalAction.Open, relay.NowMs)]);
+        await Eventually.TrueAsync(() => api.State.Faults.Held == 1, "the OPEN in flight");
+
+        relay.Commit(
+        [
+            Signals.Make(1, 2, SignalAction.Modify, relay.NowMs),
+            Signals.Make(1, 3, SignalAction.Modify, relay.NowMs),
+            Signals.Make(1, 4, SignalAction.PartialClose, relay.NowMs),
+            Signals.Make(1, 5, SignalAction.PartialClose, relay.NowMs),
+            Signals.Make(1, 6, SignalAction.Modify, relay.NowMs),
+            Signals.Make(1, 7, SignalAction.Close, relay.NowMs),
+        ]);
+        api.State.Faults.HoldBroadcasts = null;
+        release.SetResult();
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Pending == 0, "queue empty");
+        Assert.Equal(["5001-P1-1", "5001-P1-3", "5001-P1-4", "5001-P1-5", "5001-P1-6", "5001-P1-7"], api.State.Received.Select(s => s.IdempotencyKey));
+        Assert.Equal("5001-P1-2", Assert.Single(relay.Outbox.Recent(10, OutboxState.Superseded)).IdempotencyKey);
+    }
+
+    [Fact]
+    public void TheNewestChangeInheritsTheBackOff_SoConflationNeverHammersAFailingApi()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_000));
+        using var outbox = new SqliteOutbox(Path.Combine(TempDirectory.Create(), "outbox.db"), time);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, now)], "{}");
+        var first = outbox.NextToSend(Signals.Login, 1, out _)!;
+        outbox.RecordFailure(first.Id, attempts: 3, "503", nextAttemptAtMs: now + 4_000);
+        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, now)], "{}");
+
+        var next = outbox.NextToSend(Signals.Login, 1, out var superseded);
+
+        Assert.Equal("5001-P1-2", next!.IdempotencyKey);
+        Assert.Equal(3, next.Attempts);
+        Assert.Equal(now + 4_000, next.NextAttemptAtMs);
+        Assert.Equal("5001-P1-1", Assert.Single(superseded).IdempotencyKey);
+        Assert.Equal(next, outbox.NextToSend(Signals.Login, 1, out _));
+    }
+}
