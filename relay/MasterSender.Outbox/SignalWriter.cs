@@ -22,7 +22,7 @@ internal sealed class SignalWriter : IDisposable
         insertSignal.CommandText = """
             INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms)
             VALUES ($key, $login, $ticket, $action, $body, 'pending', $detected, $now)
-            ON CONFLICT (idempotency_key) DO NOTHING
+            ON CONFLICT (idempotency_key) WHERE state = 'pending' DO NOTHING
             """;
         foreach (var name in new[] { "$key", "$login", "$ticket", "$action", "$body", "$detected", "$now" })
         {

@@ -38,7 +38,8 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
 
     /// <summary>
     /// Writes the signals (canonical body, key, action, ticket, pending) and the account's book state atomically.
-    /// A signal whose idempotency key is already stored is ignored, so a replayed commit never duplicates.
+    /// A signal whose idempotency key is still pending is ignored, so a replayed commit never queues it twice (one
+    /// already sent would go again, and the API answers 409 duplicate, recorded as sent).
     /// Returns only after the transaction is durable: then the pipeline may acknowledge, and should call
     /// <c>DeliveryService.Notify()</c>.
     /// </summary>

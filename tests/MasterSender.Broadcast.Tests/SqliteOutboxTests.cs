@@ -41,6 +41,41 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
+    public void AVersion1Outbox_IsMigrated_KeepingEveryRowAndItsIds_AndTakesNewSignalsAfterThem()
+    {
+        using (var v1 = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            v1.Open();
+            using var create = v1.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL UNIQUE, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
+                    action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER);
+                CREATE INDEX signals_pending ON signals (state, login, ticket, id);
+                CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+                INSERT INTO signals (id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, latency_ms)
+                    VALUES (41, '5001-P1-1', 5001, 1, 'OPEN', '{}', 'sent', 1, 1, 7), (42, '5001-P1-2', 5001, 1, 'CLOSE', '{}', 'pending', 1, 1, NULL);
+                INSERT INTO books VALUES (5001, 'kept', 1);
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var outbox = new SqliteOutbox(path, time);
+        outbox.Commit(Signals.Login, [Signals.Make(2, 1, SignalAction.Open, 1)], "new");
+
+        Assert.Equal([(43L, "5001-P2-1"), (42L, "5001-P1-2"), (41L, "5001-P1-1")], outbox.Recent(10).Select(s => (s.Id, s.IdempotencyKey)));
+        Assert.Equal(7, outbox.Recent(10, OutboxState.Sent).Single().LatencyMs);
+        Assert.Equal(["5001-P1-2", "5001-P2-1"], outbox.PendingHeads(10).Select(s => s.IdempotencyKey));
+        Assert.Equal("new", outbox.LoadBook(Signals.Login));
+        Assert.Null(outbox.LoadAllowedAccount());
+
+        // Version 1's UNIQUE key is gone: a key already sent queues again (the API will answer 409 duplicate).
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1)], "again");
+        Assert.Equal(3, outbox.Counts().Pending);
+    }
+
+    [Fact]
     public void Commit_SameKeyTwice_IsStoredOnce()
     {
         using var outbox = new SqliteOutbox(path, time);
