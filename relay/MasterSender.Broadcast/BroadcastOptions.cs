@@ -47,6 +47,10 @@ public sealed class StorageOptions
         Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify), "MasterSender");
 
     public string OutboxPath => System.IO.Path.Combine(Path, "outbox.db");
+
+    /// <summary><c>Storage:KeepHistory</c>: how long sent, rejected, expired and superseded signals stay in the outbox
+    /// (the page's signal log); pending ones are never removed. Default 30 days.</summary>
+    public TimeSpan KeepHistory { get; set; } = TimeSpan.FromDays(30);
 }
 
 internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
@@ -92,7 +96,7 @@ internal sealed class SignalOptionsValidator : IValidateOptions<SignalOptions>
 internal sealed class StorageOptionsValidator : IValidateOptions<StorageOptions>
 {
     public ValidateOptionsResult Validate(string? name, StorageOptions options) =>
-        string.IsNullOrWhiteSpace(options.Path)
-            ? ValidateOptionsResult.Fail("Storage:Path must name the relay's data folder.")
-            : ValidateOptionsResult.Success;
+        string.IsNullOrWhiteSpace(options.Path) ? ValidateOptionsResult.Fail("Storage:Path must name the relay's data folder.")
+        : options.KeepHistory < TimeSpan.FromHours(1) ? ValidateOptionsResult.Fail($"Storage:KeepHistory must be at least 01:00:00 (one hour), got {options.KeepHistory}.")
+        : ValidateOptionsResult.Success;
 }

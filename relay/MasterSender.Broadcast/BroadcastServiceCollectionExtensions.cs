@@ -40,6 +40,8 @@ public static class BroadcastServiceCollectionExtensions
         services.TryAddSingleton<DeliveryService>();
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
         services.AddHostedService<SessionKeeper>();
+        services.AddSingleton<HistoryCleaner>();
+        services.AddHostedService(sp => sp.GetRequiredService<HistoryCleaner>());
         services.TryAddSingleton<StatusReporter>();
         services.AddHostedService(sp => sp.GetRequiredService<StatusReporter>());
 

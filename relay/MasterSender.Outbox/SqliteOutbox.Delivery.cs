@@ -70,6 +70,16 @@ public sealed partial class SqliteOutbox
         return Read(command);
     }
 
+    /// <summary>Deletes finished signals completed before <paramref name="completedBeforeMs"/>; never a pending one.</summary>
+    public int DeleteHistory(long completedBeforeMs)
+    {
+        using var connection = Open(durable: false);
+        using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM signals WHERE state <> 'pending' AND completed_at_ms < $before";
+        command.Parameters.AddWithValue("$before", completedBeforeMs);
+        return command.ExecuteNonQuery();
+    }
+
     private void Complete(long id, OutboxState state, int? attempts, string? error, long? latencyMs)
     {
         using var connection = Open(durable: false);

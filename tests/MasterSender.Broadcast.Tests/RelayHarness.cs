@@ -31,6 +31,8 @@ public sealed class RelayHarness : IAsyncDisposable
 
     public DeliveryService Delivery => host.Services.GetRequiredService<DeliveryService>();
 
+    public HistoryCleaner Cleaner => host.Services.GetRequiredService<HistoryCleaner>();
+
     public ApiSession Session => host.Services.GetRequiredService<ApiSession>();
 
     public StatusReporter Status => host.Services.GetRequiredService<StatusReporter>();
