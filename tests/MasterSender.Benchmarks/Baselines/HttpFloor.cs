@@ -17,7 +17,7 @@ internal sealed record HttpFloorResult(int BodyBytes, List<double> LatenciesMs);
 /// </summary>
 internal static class HttpFloor
 {
-    private const int Warmup = 100;
+    private const int Warmup = 1_000;
 
     public const int BodyBytes = 400;
 

@@ -8,7 +8,7 @@ namespace MasterSender.Benchmarks.Baselines;
 /// <summary>One frame from a DEALER to a ROUTER on loopback, the transport floor under our ingress.</summary>
 internal static class NetMqFloor
 {
-    private const int Warmup = 100;
+    private const int Warmup = 1_000;
 
     public static List<double> Run(int samples)
     {
