@@ -23,8 +23,10 @@ internal static class BenchRun
         var results = new BenchResults(MachineInfo.Current(), options.Samples);
         var n = options.Samples;
         Console.WriteLine($"MasterSender bench on {results.Machine.Describe()}");
-        Console.WriteLine($"{n} samples per latency path (the seed poller {SeedSamples(n)}: each costs ~60 ms). The relays' own logs go to files in their temp folders.");
+        Console.WriteLine($"{n} samples per latency path after {TradeToApiScenario.Warmup:#,0} warm-up changes (the seed poller takes {SeedSamples(n)}: each costs ~60 ms).");
+        Console.WriteLine("Each relay scenario runs on a fresh in-process relay; the relays' own logs go to files in their temp folders.");
         var clock = Stopwatch.StartNew();
+        var load = MachineLoad.Now();
         var progress = new Progress(Steps);
 
         List<double> built;
@@ -55,6 +57,11 @@ internal static class BenchRun
         var seed = await progress.RunAsync("seed design: 50 ms poller", () => SeedPoller.RunAsync(SeedSamples(n)));
         var idle = await progress.RunAsync($"idle relay process ({IdleRelayProcessScenario.Idle.TotalSeconds:0} s idle)", IdleRelayProcessScenario.RunAsync);
         results.Duration = clock.Elapsed;
+        if (MachineLoad.Now().OthersSince(load) is { } others)
+        {
+            // Step 11's relay process is one of them, for its few seconds of start-up; the rest is not ours.
+            results.Notes.Add($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": tail figures are disturbed, run again on a quiet machine" : "")}.");
+        }
 
         Findings.Fill(results, new Measurements(built, sustained, toApi, burst, distant, distantWide, WideParallel, trailing, netMq, http, seed, idle));
         Console.WriteLine();

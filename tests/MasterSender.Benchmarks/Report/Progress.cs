@@ -6,6 +6,9 @@ namespace MasterSender.Benchmarks.Report;
 /// <summary>One line per step while the run goes, so a slow step is visible as it happens.</summary>
 internal sealed class Progress(int steps)
 {
+    /// <summary>Above this share of the CPU used by other processes a step's tail figures say more about them.</summary>
+    public const double BusyShare = 0.1;
+
     private int _step;
 
     public T Run<T>(string what, Func<T> step) => RunAsync(what, () => Task.FromResult(step())).GetAwaiter().GetResult();
@@ -18,8 +21,11 @@ internal sealed class Progress(int steps)
         GC.WaitForPendingFinalizers();
         Console.Write(string.Create(CultureInfo.InvariantCulture, $"[{++_step}/{steps}] {what} ... "));
         var clock = Stopwatch.StartNew();
+        var before = MachineLoad.Now();
         var result = await step();
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalSeconds:0.0} s"));
+        var others = MachineLoad.Now().OthersSince(before);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{clock.Elapsed.TotalSeconds:0.0} s{(others is { } share ? $"  (other processes: {share:0%} of the CPU{(share > BusyShare ? ", figures disturbed" : "")})" : "")}"));
         return result;
     }
 }
