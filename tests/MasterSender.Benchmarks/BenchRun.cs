@@ -25,6 +25,11 @@ internal static class BenchRun
         Console.WriteLine($"MasterSender bench on {results.Machine.Describe()}");
         Console.WriteLine($"{n} samples per latency path after {TradeToApiScenario.Warmup:#,0} warm-up changes (the seed poller takes {SeedSamples(n)}: each costs ~60 ms).");
         Console.WriteLine("Each relay scenario runs on a fresh in-process relay; the relays' own logs go to files in their temp folders.");
+        if (await MachineLoad.SettleAsync(Progress.BusyShare, TimeSpan.FromSeconds(20)) is > Progress.BusyShare and var busy)
+        {
+            Console.WriteLine($"The machine is busy: other processes use {busy:0%} of the CPU; figures will be disturbed.");
+        }
+
         var clock = Stopwatch.StartNew();
         var load = MachineLoad.Now();
         var progress = new Progress(Steps);

@@ -25,6 +25,26 @@ internal sealed class MachineLoad
         return new MachineLoad(ReadProcStat(), self.TotalProcessorTime);
     }
 
+    /// <summary>
+    /// Waits (at most <paramref name="limit"/>) until other processes use less than <paramref name="share"/> of the
+    /// CPU over half a second: `dotnet run` and a build that just finished keep a core busy for a moment after the
+    /// bench starts. Returns the share last seen (null off Linux).
+    /// </summary>
+    public static async Task<double?> SettleAsync(double share, TimeSpan limit)
+    {
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            var before = Now();
+            await Task.Delay(TimeSpan.FromMilliseconds(500));
+            var others = Now().OthersSince(before);
+            if (others is null || others < share || clock.Elapsed > limit)
+            {
+                return others;
+            }
+        }
+    }
+
     /// <summary>Share of all cores used outside this process since <paramref name="start"/> (0..1); null off Linux.</summary>
     public double? OthersSince(MachineLoad start)
     {
@@ -51,11 +71,10 @@ internal sealed class MachineLoad
             return null;
         }
 
-        // cpu  user nice system idle iowait irq softirq steal ...
+        // cpu  user nice system idle iowait irq softirq steal ...: busy is user + nice + system + steal (a neighbour VM
+        // counts as disturbance). Interrupt time is left out: loopback traffic is processed there, and it is ours.
         var fields = File.ReadLines(path).First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
-        var idle = fields[3] + fields[4];
-        var total = fields.Take(8).Sum();
-        return (total - idle, total);
+        return (fields[0] + fields[1] + fields[2] + fields[7], fields.Take(8).Sum());
     }
 }
