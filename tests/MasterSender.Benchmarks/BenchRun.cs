@@ -42,7 +42,7 @@ internal static class BenchRun
             sustained = progress.Run("sustained state messages through ingress + book", () => SustainedScenario.Run(ingress));
         }
 
-        List<double> toApi;
+        TradeToApiResult toApi;
         BurstResult burst;
         await using (var relay = await RelayRig.StartAsync(new RelayRigOptions()))
         {

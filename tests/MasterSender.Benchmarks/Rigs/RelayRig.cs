@@ -43,6 +43,7 @@ internal sealed class RelayRig : IAsyncDisposable
         Terminal = terminal;
         Tickets = tickets;
         Arrivals = new ArrivalRecorder(sandbox.State);
+        Commits = new CommitRecorder(relay.Services.GetRequiredService<SignalPipeline>());
     }
 
     public TerminalSimulator Terminal { get; }
@@ -51,6 +52,8 @@ internal sealed class RelayRig : IAsyncDisposable
     public IReadOnlyList<long> Tickets { get; }
 
     public ArrivalRecorder Arrivals { get; }
+
+    public CommitRecorder Commits { get; }
 
     /// <summary>Signals the relay's pipeline produced (and committed to the outbox) since start.</summary>
     public long SignalsProduced => _relay.Services.GetRequiredService<SignalPipeline>().SignalsProduced;
@@ -101,6 +104,7 @@ internal sealed class RelayRig : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Arrivals.Dispose();
+        Commits.Dispose();
         Terminal.Dispose();
         await _relay.StopAsync();
         await _relay.DisposeAsync();

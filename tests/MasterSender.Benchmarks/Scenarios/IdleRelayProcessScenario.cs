@@ -8,9 +8,10 @@ using MasterSender.Simulator;
 
 namespace MasterSender.Benchmarks.Scenarios;
 
-/// <summary>Megabytes. On Linux the working set (VmRSS) splits into private memory (RssAnon: heaps, stacks, JIT code)
-/// and file-backed pages (RssFile: the mapped runtime, framework and app assemblies, shared with every other .NET
-/// process using them); elsewhere only the working set is known.</summary>
+/// <summary>Megabytes. On Linux the working set (VmRSS) splits into private memory (RssAnon + RssShmem: heaps, stacks,
+/// and the JIT's code, which .NET maps twice through a memfd for W^X, so it shows as shared memory) and file-backed
+/// pages (RssFile: the mapped runtime, framework and app files, shared with every other .NET process using them);
+/// elsewhere only the working set is known.</summary>
 internal sealed record IdleRelayResult(double WorkingSetMb, double PeakWorkingSetMb, double? PrivateMb, double? FileBackedMb, TimeSpan StartedIn, TimeSpan Idle, int Positions);
 
 /// <summary>
@@ -104,7 +105,7 @@ internal static partial class IdleRelayProcessScenario
             return new IdleRelayResult(
                 Mb(relay.WorkingSet64),
                 Mb(relay.PeakWorkingSet64),
-                status.TryGetValue("RssAnon", out var anonymous) ? Mb(anonymous) : null,
+                status.TryGetValue("RssAnon", out var anonymous) ? Mb(anonymous + status.GetValueOrDefault("RssShmem")) : null,
                 status.TryGetValue("RssFile", out var file) ? Mb(file) : null,
                 startedIn,
                 Idle,

@@ -13,13 +13,16 @@ namespace MasterSender.Benchmarks.Scenarios;
 /// tiering the relay's code up (with dynamic PGO, instrumented code first), which costs tens of milliseconds per signal
 /// for the first seconds; that start-up phase is not the steady latency this path is about.
 /// </summary>
+/// <summary>Per change: the whole path, until the relay's SQLite commit returned, and from that commit to the API.</summary>
+internal sealed record TradeToApiResult(List<double> TotalMs, List<double> UntilCommittedMs, List<double> CommittedToApiMs);
+
 internal static class TradeToApiScenario
 {
     public const double MaxGapMs = 20;
     public const int Warmup = 1_000;
     private const double WarmupMaxGapMs = 2;
 
-    public static async Task<List<double>> RunAsync(RelayRig rig, int samples, int seed)
+    public static async Task<TradeToApiResult> RunAsync(RelayRig rig, int samples, int seed)
     {
         ArgumentNullException.ThrowIfNull(rig);
         var ticket = rig.Terminal.Open("EURUSD", PositionSide.Buy, 1, 1.08);
@@ -30,9 +33,10 @@ internal static class TradeToApiScenario
         return await ChangeAtRandomTimesAsync(rig, ticket, random, samples, MaxGapMs);
     }
 
-    private static async Task<List<double>> ChangeAtRandomTimesAsync(RelayRig rig, long ticket, Random random, int changes, double maxGapMs)
+    private static async Task<TradeToApiResult> ChangeAtRandomTimesAsync(RelayRig rig, long ticket, Random random, int changes, double maxGapMs)
     {
         var start = rig.Arrivals.Count;
+        var commitStart = rig.Commits.Count;
         var changedAt = new long[changes];
         for (var i = 0; i < changes; i++)
         {
@@ -43,8 +47,25 @@ internal static class TradeToApiScenario
         }
 
         await rig.Arrivals.RequireCountAsync(start + changes, TimeSpan.FromSeconds(60), "trade → API");
-        return rig.Arrivals.Since(start)
-            .Select(arrival => Stopwatch.GetElapsedTime(changedAt[SlTag.From(arrival.Sl) - start], arrival.Timestamp).TotalMilliseconds)
-            .ToList();
+        var committedAt = new long[changes];
+        foreach (var commit in rig.Commits.Since(commitStart))
+        {
+            committedAt[SlTag.From(commit.Signal.Sl) - start] = commit.Timestamp;
+        }
+
+        var total = new List<double>(changes);
+        var untilCommitted = new List<double>(changes);
+        var committedToApi = new List<double>(changes);
+        foreach (var arrival in rig.Arrivals.Since(start))
+        {
+            var i = SlTag.From(arrival.Sl) - start;
+            total.Add(Ms(changedAt[i], arrival.Timestamp));
+            untilCommitted.Add(Ms(changedAt[i], committedAt[i]));
+            committedToApi.Add(Ms(committedAt[i], arrival.Timestamp));
+        }
+
+        return new TradeToApiResult(total, untilCommitted, committedToApi);
     }
+
+    private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
 }
