@@ -1,11 +1,13 @@
 using BenchmarkDotNet.Running;
 using MasterSender.Benchmarks;
 
-// BenchmarkDotNet: dotnet run -c Release --project tests/MasterSender.Benchmarks -- --job short --filter '*'
-// Latency harness (percentiles over real sockets): ... -- latency [samples]
-if (args.Length > 0 && args[0] == "latency")
+// Whole scenario run (one table, an SVG picture, optional markdown):
+//   tests/bench/run [--samples N] [--svg PATH] [--markdown PATH]
+//   = dotnet run -c Release --project tests/MasterSender.Benchmarks -- bench ...   ("latency [N]" is the older name)
+// BenchmarkDotNet micro-benchmarks: dotnet run -c Release --project tests/MasterSender.Benchmarks -- --job short --filter '*'
+if (args.Length > 0 && args[0] is "bench" or "latency")
 {
-    return await IngressLatencyHarness.RunAsync(args.Skip(1).ToArray());
+    return BenchOptions.Parse(args[1..]) is { } options ? await BenchRun.RunAsync(options) : 2;
 }
 
 BenchmarkSwitcher.FromAssembly(typeof(BookBenchmarks).Assembly).Run(args);

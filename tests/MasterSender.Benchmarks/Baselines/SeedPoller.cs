@@ -2,20 +2,16 @@ using System.Diagnostics;
 using MasterSender.Core.Book;
 using MasterSender.Core.Protocol;
 using MasterSender.Simulator;
-using NetMQ;
-using NetMQ.Sockets;
 
-namespace MasterSender.Benchmarks;
+namespace MasterSender.Benchmarks.Baselines;
 
-/// <summary>What our latency is compared with: the seed's 50 ms poller on the same simulated terminal, and the floor,
-/// a bare NetMQ DEALER → ROUTER hop on loopback.</summary>
-internal static class Baselines
+/// <summary>
+/// The seed's design: every 50 ms read every position and diff against the last read. A change made at a random
+/// moment is seen at the next poll. Measured with real timers on this machine, same book diff code.
+/// </summary>
+internal static class SeedPoller
 {
-    /// <summary>
-    /// The seed's design: every 50 ms read every position and diff against the last read. A change made at a random
-    /// moment is seen at the next poll. Measured with real timers on this machine, same book diff code.
-    /// </summary>
-    public static async Task<List<double>> SeedPollerAsync(int samples, int pollMs = 50)
+    public static async Task<List<double>> RunAsync(int samples, int pollMs = 50)
     {
         var terminal = SimulatedTerminal.Demo(Fixtures.Login);
         var (ticket, _) = terminal.Open("EURUSD", PositionSide.Buy, 1, 1.08);
@@ -53,28 +49,6 @@ internal static class Baselines
         }
 
         await poller;
-        return latencies;
-    }
-
-    /// <summary>One frame from a DEALER to a ROUTER on loopback, the transport floor under our ingress.</summary>
-    public static List<double> NetMqHop(int samples)
-    {
-        using var router = new RouterSocket();
-        var port = router.BindRandomPort("tcp://127.0.0.1");
-        using var dealer = new DealerSocket($"tcp://127.0.0.1:{port}");
-        var payload = ProtocolWriter.Write(new PositionUpdate { Session = "floor", Seq = 1, Position = Fixtures.Position(1) });
-        var latencies = new List<double>(samples);
-        for (var i = 0; i < samples + 100; i++)
-        {
-            var started = Stopwatch.GetTimestamp();
-            dealer.SendFrame(payload);
-            router.ReceiveMultipartMessage(2);
-            if (i >= 100)
-            {
-                latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-            }
-        }
-
         return latencies;
     }
 }

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using MasterSender.Benchmarks.Baselines;
+using MasterSender.Benchmarks.Report;
+using MasterSender.Benchmarks.Rigs;
+using MasterSender.Benchmarks.Scenarios;
+
+namespace MasterSender.Benchmarks;
+
+/// <summary>
+/// Every scenario of the "Benchmarks" issue in one run, then one table, the SVG picture and optionally markdown.
+/// Scenarios that need a relay get a fresh one each, so a backlog left by one (trailing) never slows another; the
+/// heaviest scenario runs after the latency-sensitive ones for the same reason.
+/// </summary>
+internal static class BenchRun
+{
+    private const int Steps = 11;
+    private const int TradeSeed = 20_241_124;
+    private const int WideParallel = 128;
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var results = new BenchResults(MachineInfo.Current(), options.Samples);
+        var n = options.Samples;
+        Console.WriteLine($"MasterSender bench on {results.Machine.Describe()}");
+        Console.WriteLine($"{n} samples per latency path after {TradeToApiScenario.Warmup:#,0} warm-up changes (the seed poller takes {SeedSamples(n)}: each costs ~60 ms).");
+        Console.WriteLine("Each relay scenario runs on a fresh in-process relay; the relays' own logs go to files in their temp folders.");
+        if (await MachineLoad.SettleAsync(Progress.BusyShare, TimeSpan.FromSeconds(20)) is > Progress.BusyShare and var busy)
+        {
+            Console.WriteLine($"The machine is busy: other processes use {busy:0%} of the CPU; figures will be disturbed.");
+        }
+
+        var clock = Stopwatch.StartNew();
+        var load = MachineLoad.Now();
+        var progress = new Progress(Steps);
+
+        List<double> built;
+        SustainedResult sustained;
+        await using (var ingress = await IngressRig.StartAsync())
+        {
+            built = progress.Run("trade change -> signal built", () => SignalBuiltScenario.Run(ingress, n));
+            sustained = progress.Run("sustained state messages through ingress + book", () => SustainedScenario.Run(ingress));
+        }
+
+        TradeToApiResult toApi;
+        BurstResult burst;
+        await using (var relay = await RelayRig.StartAsync(new RelayRigOptions()))
+        {
+            toApi = await progress.RunAsync("trade change -> loopback API, single trades at random times", () => TradeToApiScenario.RunAsync(relay, n, TradeSeed));
+            burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => BurstScenario.RunAsync(relay));
+        }
+
+        var distant = await progress.RunAsync("API 50 ms away, 100 tickets at once",
+            () => WithRigAsync(new RelayRigOptions { OpenPositions = DistantApiScenario.Tickets, ApiDelay = DistantApiScenario.ApiDelay }, DistantApiScenario.RunAsync));
+        var distantWide = await progress.RunAsync($"API 50 ms away, MaxParallelDeliveries={WideParallel}",
+            () => WithRigAsync(new RelayRigOptions { OpenPositions = DistantApiScenario.Tickets, ApiDelay = DistantApiScenario.ApiDelay, MaxParallelDeliveries = WideParallel }, DistantApiScenario.RunAsync));
+        var trailing = await progress.RunAsync($"trailing: {TrailingScenario.Positions:#,0} SL/TP every 50 ms for {TrailingScenario.Duration.TotalSeconds:0} s",
+            () => WithRigAsync(new RelayRigOptions { OpenPositions = TrailingScenario.Positions }, TrailingScenario.RunAsync));
+
+        var netMq = progress.Run("floor: NetMQ DEALER -> ROUTER", () => NetMqFloor.Run(n));
+        var http = await progress.RunAsync("floor: HTTP POST on loopback", () => HttpFloor.RunAsync(n));
+        var seed = await progress.RunAsync("seed design: 50 ms poller", () => SeedPoller.RunAsync(SeedSamples(n)));
+        var idle = await progress.RunAsync($"idle relay process ({IdleRelayProcessScenario.Idle.TotalSeconds:0} s idle)", IdleRelayProcessScenario.RunAsync);
+        results.Duration = clock.Elapsed;
+        if (MachineLoad.Now().OthersSince(load) is { } others)
+        {
+            // Step 11's relay process is one of them, for its few seconds of start-up; the rest is not ours.
+            results.Notes.Add($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": tail figures are disturbed, run again on a quiet machine" : "")}.");
+        }
+
+        Findings.Fill(results, new Measurements(built, sustained, toApi, burst, distant, distantWide, WideParallel, trailing, netMq, http, seed, idle));
+        Console.WriteLine();
+        Console.Write(ResultTable.Console(results));
+        await WriteAsync(options.SvgPath, SvgHistogram.Render(results), "picture");
+        if (options.MarkdownPath is { } markdown)
+        {
+            await WriteAsync(markdown, ResultTable.Markdown(results), "markdown");
+        }
+
+        return 0;
+    }
+
+    private static int SeedSamples(int samples) => Math.Max(100, samples / 5);
+
+    private static async Task<T> WithRigAsync<T>(RelayRigOptions options, Func<RelayRig, Task<T>> scenario)
+    {
+        await using var rig = await RelayRig.StartAsync(options);
+        return await scenario(rig);
+    }
+
+    private static async Task WriteAsync(string path, string content, string what)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (folder is not null)
+        {
+            Directory.CreateDirectory(folder);
+        }
+
+        await File.WriteAllTextAsync(path, content);
+        Console.WriteLine($"{what}: {Path.GetFullPath(path)}");
+    }
+}

@@ -1,0 +1,106 @@
+using System.Globalization;
+using MasterSender.Benchmarks.Baselines;
+using MasterSender.Benchmarks.Scenarios;
+
+namespace MasterSender.Benchmarks.Report;
+
+/// <summary>What every scenario measured, raw; <see cref="Findings.Fill"/> turns it into rows with targets.</summary>
+internal sealed record Measurements(
+    List<double> SignalBuilt,
+    SustainedResult Sustained,
+    TradeToApiResult TradeToApi,
+    BurstResult Burst,
+    DistantApiResult DistantApi,
+    DistantApiResult DistantApiWide,
+    int WideParallel,
+    TrailingResult Trailing,
+    List<double> NetMq,
+    HttpFloorResult Http,
+    List<double> SeedPoller,
+    IdleRelayResult Idle);
+
+/// <summary>The targets, and the rows and ratios the report shows.</summary>
+internal static class Findings
+{
+    public const double SignalBuiltP99Ms = 1;
+    public const double TradeToApiP99Ms = 3;
+    public const double MedianBelowPoller = 20;
+    public const double SustainedPerSecond = 20_000;
+    public const double BurstAllMs = 250;
+    public const double IdleWorkingSetMb = 80;
+
+    /// <summary>"Close to 50 ms": the bound DeliveryBenchmark set for a batch of 100 to an API 50 ms away.</summary>
+    public const double DistantAllMs = 150;
+
+    public static void Fill(BenchResults results, Measurements m)
+    {
+        ArgumentNullException.ThrowIfNull(results);
+        ArgumentNullException.ThrowIfNull(m);
+        var built = new LatencySummary(m.SignalBuilt);
+        var toApi = new LatencySummary(m.TradeToApi.TotalMs);
+        var netMq = new LatencySummary(m.NetMq);
+        var http = new LatencySummary(m.Http.LatenciesMs);
+        var seed = new LatencySummary(m.SeedPoller);
+
+        results.Latencies.Add(new("trade change -> signal built (ingress + book, back to back)", built, new($"p99 <= {SignalBuiltP99Ms} ms", built.P99 <= SignalBuiltP99Ms), "trade change -> signal built"));
+        results.Latencies.Add(new($"trade change -> received by loopback API (random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps)", toApi, new($"p99 <= {TradeToApiP99Ms} ms", toApi.P99 <= TradeToApiP99Ms), "trade change -> API (whole relay)"));
+        results.Latencies.Add(new("  of which change -> committed to the SQLite outbox", new(m.TradeToApi.UntilCommittedMs)));
+        results.Latencies.Add(new("  of which committed -> received by the API (delivery)", new(m.TradeToApi.CommittedToApiMs)));
+        results.Latencies.Add(new($"burst: {m.Burst.Opens} opens at once, each open -> API", new(m.Burst.PerSignalMs)));
+        results.Latencies.Add(new($"API 50 ms away: {m.DistantApi.Tickets} tickets at once, each -> API", new(m.DistantApi.PerSignalMs)));
+        results.Latencies.Add(new($"  same, Signals:MaxParallelDeliveries={m.WideParallel}", new(m.DistantApiWide.PerSignalMs)));
+        if (m.Trailing.PerSignalMs.Count > 0)
+        {
+            results.Latencies.Add(new($"trailing: {m.Trailing.Positions:#,0} SL/TP every 50 ms, change -> API (arrived only)", new(m.Trailing.PerSignalMs)));
+        }
+
+        results.Latencies.Add(new("floor: bare NetMQ DEALER -> ROUTER frame", netMq, PlotLabel: "floor: NetMQ DEALER -> ROUTER"));
+        results.Latencies.Add(new($"floor: bare HTTP POST on loopback ({m.Http.BodyBytes} B JSON) -> handler", http, PlotLabel: "floor: HTTP POST on loopback"));
+        results.Latencies.Add(new("seed design: 50 ms poller, change -> detected", seed, PlotLabel: "seed design: 50 ms poller"));
+
+        results.Figures.Add(new($"burst: all {m.Burst.Opens} opens received by the API",
+            $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms (all committed to the outbox after {Numbers.Ms(m.Burst.AllCommittedMs)} ms)",
+            new($"<= {BurstAllMs} ms", m.Burst.AllReceivedMs <= BurstAllMs)));
+        AddDistant(results, m.DistantApi, "default parallelism");
+        AddDistant(results, m.DistantApiWide, $"MaxParallelDeliveries={m.WideParallel}");
+        AddTrailing(results, m.Trailing);
+        results.Figures.Add(new("sustained: state messages -> signals (ingress + book)",
+            string.Create(CultureInfo.InvariantCulture, $"{Numbers.Whole(m.Sustained.PerSecond)} msg/s ({m.Sustained.Messages:#,0} in {m.Sustained.Elapsed.TotalMilliseconds:#,0} ms)"),
+            new($">= {SustainedPerSecond:#,0} msg/s", m.Sustained.PerSecond >= SustainedPerSecond)));
+        var idle = m.Idle;
+        var split = idle.PrivateMb is { } own && idle.FileBackedMb is { } mapped
+            ? string.Create(CultureInfo.InvariantCulture, $"; private {own:0.0} MB, file-backed {mapped:0.0} MB")
+            : "";
+        results.Figures.Add(new("idle relay process alone: working set",
+            string.Create(CultureInfo.InvariantCulture, $"{idle.WorkingSetMb:0.0} MB (peak {idle.PeakWorkingSetMb:0.0} MB{split}; {idle.Positions} positions, idle {idle.Idle.TotalSeconds:0} s; started and logged in within {idle.StartedIn.TotalSeconds:0.0} s)"),
+            new($"<= {IdleWorkingSetMb} MB", idle.WorkingSetMb <= IdleWorkingSetMb)));
+
+        results.Ratios.Add(new("seed poller / trade change -> API", Numbers.Ratio(seed.P50 / toApi.P50), new($">= {MedianBelowPoller}x", seed.P50 / toApi.P50 >= MedianBelowPoller)));
+        results.Ratios.Add(new("seed poller / trade change -> signal built", Numbers.Ratio(seed.P50 / built.P50), new($">= {MedianBelowPoller}x", seed.P50 / built.P50 >= MedianBelowPoller)));
+        results.Ratios.Add(new("trade change -> API / (NetMQ floor + HTTP floor)", Numbers.Ratio(toApi.P50 / (netMq.P50 + http.P50))));
+        results.Ratios.Add(new("trade change -> signal built / NetMQ floor", Numbers.Ratio(built.P50 / netMq.P50)));
+        results.Ratios.Add(new("trade change -> API / trade change -> signal built", Numbers.Ratio(toApi.P50 / built.P50)));
+    }
+
+    private static void AddDistant(BenchResults results, DistantApiResult distant, string how)
+    {
+        var all = new LatencySummary(distant.AllReceivedMs);
+        results.Figures.Add(new(
+            $"API 50 ms away: all {distant.Tickets} received ({how})",
+            $"median {Numbers.Ms(all.P50)} ms, max {Numbers.Ms(all.Max)} ms over {distant.Rounds} rounds",
+            new($"<= {DistantAllMs} ms", all.P50 <= DistantAllMs)));
+    }
+
+    private static void AddTrailing(BenchResults results, TrailingResult t)
+    {
+        results.Figures.Add(new("trailing: snapshots sent (reason \"changed\")",
+            string.Create(CultureInfo.InvariantCulture, $"{t.Rounds} in {t.Duration.TotalSeconds:0.0} s = {t.SnapshotsPerSecond:0.0}/s, {Numbers.Whole(t.ChangesPerSecond)} SL/TP changes/s")));
+        results.Figures.Add(new("trailing: signals produced by the relay (ingress + book + outbox)",
+            string.Create(CultureInfo.InvariantCulture, $"{Numbers.Whole(t.ProducedPerSecond)}/s ({t.Produced:#,0} of {t.Expected:#,0})")));
+        results.Figures.Add(new("trailing: signals received by the API during the run",
+            string.Create(CultureInfo.InvariantCulture, $"{Numbers.Whole(t.ReceivedPerSecond)}/s ({t.ReceivedInWindow:#,0})")));
+        results.Figures.Add(new($"trailing: backlog {t.Grace.TotalSeconds:0} s after the last change",
+            string.Create(CultureInfo.InvariantCulture, $"{t.Expected - t.ReceivedAfterGrace:#,0} of {t.Expected:#,0} not at the API ({t.IngressBacklog:#,0} not yet signals, {t.DeliveryBacklog:#,0} in the outbox)"),
+            new("keeps up", t.KeptUp)));
+    }
+}

@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using MasterSender.Broadcast;
+using MasterSender.Core.Pipeline;
+using MasterSender.Core.Protocol;
+using MasterSender.Ingress;
+using MasterSender.Relay.Hosting;
+using MasterSender.Simulator;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MasterSender.Benchmarks.Rigs;
+
+/// <summary>How a <see cref="RelayRig"/> is set up.</summary>
+internal sealed record RelayRigOptions
+{
+    /// <summary>Positions open in the terminal before the EA connects: the relay adopts them as its baseline, so
+    /// they cost no signals and a scenario starts with a full book at once.</summary>
+    public int OpenPositions { get; init; }
+
+    /// <summary>Delay the sandbox adds before each broadcast answer (a distant API).</summary>
+    public TimeSpan ApiDelay { get; init; }
+
+    /// <summary>Signals:MaxParallelDeliveries; null keeps the relay's default.</summary>
+    public int? MaxParallelDeliveries { get; init; }
+}
+
+/// <summary>
+/// The whole product path in one process: simulator → the real relay as `run` composes it (ingress, book, SQLite
+/// outbox, signed delivery) → the sandbox API on loopback, which verifies every signature. Each scenario gets a fresh
+/// rig, so one scenario's backlog never slows the next.
+/// </summary>
+internal sealed class RelayRig : IAsyncDisposable
+{
+    private readonly SandboxHost _sandbox;
+    private readonly WebApplication _relay;
+    private readonly string _folder;
+
+    private RelayRig(SandboxHost sandbox, WebApplication relay, string folder, TerminalSimulator terminal, IReadOnlyList<long> tickets)
+    {
+        _sandbox = sandbox;
+        _relay = relay;
+        _folder = folder;
+        Terminal = terminal;
+        Tickets = tickets;
+        Arrivals = new ArrivalRecorder(sandbox.State);
+        Commits = new CommitRecorder(relay.Services.GetRequiredService<SignalPipeline>());
+    }
+
+    public TerminalSimulator Terminal { get; }
+
+    /// <summary>The positions opened before connecting (<see cref="RelayRigOptions.OpenPositions"/>).</summary>
+    public IReadOnlyList<long> Tickets { get; }
+
+    public ArrivalRecorder Arrivals { get; }
+
+    public CommitRecorder Commits { get; }
+
+    /// <summary>Signals the relay's pipeline produced (and committed to the outbox) since start.</summary>
+    public long SignalsProduced => _relay.Services.GetRequiredService<SignalPipeline>().SignalsProduced;
+
+    public static async Task<RelayRig> StartAsync(RelayRigOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var folder = Directory.CreateTempSubdirectory("ms-bench-").FullName;
+        var sandbox = await SandboxHost.StartAsync(options.ApiDelay);
+        var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
+        {
+            configuration["Status:Port"] = "0";
+            configuration["Ingress:Port"] = "0";
+            configuration["Storage:Path"] = folder;
+            configuration["Api:Url"] = sandbox.Url;
+            configuration["Api:Username"] = SandboxHost.User;
+            configuration["Api:Password"] = SandboxHost.Password;
+            if (options.MaxParallelDeliveries is { } parallel)
+            {
+                configuration["Signals:MaxParallelDeliveries"] = parallel.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        });
+        QuietRelayLogging.Apply(builder, folder);
+        var relay = RelayApp.Build(builder);
+        await relay.StartAsync();
+
+        // The ingress refuses the EA until the relay knows which account the API allows.
+        var session = relay.Services.GetRequiredService<ApiSession>();
+        await Until(() => session.Current is not null, "the relay logging in to the sandbox API");
+
+        var terminal = SimulatedTerminal.Demo(Fixtures.Login);
+        var tickets = Enumerable.Range(0, options.OpenPositions)
+            .Select(i => terminal.Open("EURUSD", i % 2 == 0 ? PositionSide.Buy : PositionSide.Sell, 0.01, 1.08 + (i * 1e-5)).Ticket)
+            .ToList();
+        var ingress = relay.Services.GetRequiredService<IngressService>();
+        var simulator = new TerminalSimulator(terminal, $"tcp://127.0.0.1:{ingress.Port}", new SimulatorSettings { AutoHeartbeat = true });
+        var welcome = await simulator.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (!welcome.Accepted)
+        {
+            throw new InvalidOperationException("The relay refused the simulator: " + welcome.Message);
+        }
+
+        // The connect snapshot becomes the baseline; changes made before it is applied would be adopted silently.
+        await Until(() => ingress.ReadBook(Fixtures.Login, book => book.HasBaseline), "the relay adopting the terminal's snapshot");
+        return new RelayRig(sandbox, relay, folder, simulator, tickets);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Arrivals.Dispose();
+        Commits.Dispose();
+        Terminal.Dispose();
+        await _relay.StopAsync();
+        await _relay.DisposeAsync();
+        await _sandbox.DisposeAsync();
+        TempFolder.TryDelete(_folder);
+    }
+
+    /// <summary>Polls a condition with a deadline: for set-up steps that raise no event the bench can await.</summary>
+    private static async Task Until(Func<bool> condition, string what)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(30))
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Diagnostics;
+using MasterSender.Benchmarks.Rigs;
+using MasterSender.Core.Protocol;
+
+namespace MasterSender.Benchmarks.Scenarios;
+
+/// <summary>
+/// Trade change → received by the loopback API, for single trades at random moments (a seeded uniform 0–20 ms gap
+/// before each), as a trader's changes come. Open loop: a change never waits for the previous signal, so a slow
+/// delivery shows up in the next changes' latency instead of hiding in a longer gap. Latency is from just before the
+/// simulator call to the API handler's stamp.
+/// Measured after a warm-up of <see cref="Warmup"/> changes at short gaps: right after start the runtime is still
+/// tiering the relay's code up (with dynamic PGO, instrumented code first), which costs tens of milliseconds per signal
+/// for the first seconds; that start-up phase is not the steady latency this path is about.
+/// </summary>
+/// <summary>Per change: the whole path, until the relay's SQLite commit returned, and from that commit to the API.</summary>
+internal sealed record TradeToApiResult(List<double> TotalMs, List<double> UntilCommittedMs, List<double> CommittedToApiMs);
+
+internal static class TradeToApiScenario
+{
+    public const double MaxGapMs = 20;
+    public const int Warmup = 1_000;
+    private const double WarmupMaxGapMs = 2;
+
+    public static async Task<TradeToApiResult> RunAsync(RelayRig rig, int samples, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(rig);
+        var ticket = rig.Terminal.Open("EURUSD", PositionSide.Buy, 1, 1.08);
+        await rig.Arrivals.RequireCountAsync(rig.Arrivals.Count + 1, TimeSpan.FromSeconds(10), "the first OPEN");
+
+        var random = new Random(seed);
+        await ChangeAtRandomTimesAsync(rig, ticket, random, Warmup, WarmupMaxGapMs);
+        return await ChangeAtRandomTimesAsync(rig, ticket, random, samples, MaxGapMs);
+    }
+
+    private static async Task<TradeToApiResult> ChangeAtRandomTimesAsync(RelayRig rig, long ticket, Random random, int changes, double maxGapMs)
+    {
+        var start = rig.Arrivals.Count;
+        var commitStart = rig.Commits.Count;
+        var changedAt = new long[changes];
+        for (var i = 0; i < changes; i++)
+        {
+            // Pacing only; arrivals are awaited below, on the API's own event.
+            await Task.Delay(TimeSpan.FromMilliseconds(random.NextDouble() * maxGapMs));
+            changedAt[i] = Stopwatch.GetTimestamp();
+            rig.Terminal.Modify(ticket, SlTag.Of(start + i), 0);
+        }
+
+        await rig.Arrivals.RequireCountAsync(start + changes, TimeSpan.FromSeconds(60), "trade → API");
+        var committedAt = new long[changes];
+        foreach (var commit in rig.Commits.Since(commitStart))
+        {
+            committedAt[SlTag.From(commit.Signal.Sl) - start] = commit.Timestamp;
+        }
+
+        var total = new List<double>(changes);
+        var untilCommitted = new List<double>(changes);
+        var committedToApi = new List<double>(changes);
+        foreach (var arrival in rig.Arrivals.Since(start))
+        {
+            var i = SlTag.From(arrival.Sl) - start;
+            total.Add(Ms(changedAt[i], arrival.Timestamp));
+            untilCommitted.Add(Ms(changedAt[i], committedAt[i]));
+            committedToApi.Add(Ms(committedAt[i], arrival.Timestamp));
+        }
+
+        return new TradeToApiResult(total, untilCommitted, committedToApi);
+    }
+
+    private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
+}
