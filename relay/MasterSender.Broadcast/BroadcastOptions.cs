@@ -30,7 +30,7 @@ public sealed class SignalOptions
     public TimeSpan MaxOpenAge { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>How many tickets are delivered at once; each ticket stays strictly in order.</summary>
-    public int MaxParallelDeliveries { get; set; } = 32;
+    public int MaxParallelDeliveries { get; set; } = 128;
 
     /// <summary>Longest wait between two attempts of a signal the API did not take.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);

@@ -41,7 +41,7 @@ public static class HelpText
           Ingress:QueueCapacity      EA messages waiting for processing before new ones are dropped and recovered
                                      by a snapshot (default 65536).
           Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
-          Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 32).
+          Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 128).
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).
           Storage:Path               Data folder: outbox database, logs, protected keys (default: the user's local app data).

@@ -11,8 +11,8 @@ internal sealed record Measurements(
     TradeToApiResult TradeToApi,
     BurstResult Burst,
     DistantApiResult DistantApi,
-    DistantApiResult DistantApiWide,
-    int WideParallel,
+    DistantApiResult DistantApiNarrow,
+    int NarrowParallel,
     TrailingResult Trailing,
     List<double> NetMq,
     HttpFloorResult Http,
@@ -43,15 +43,15 @@ internal static class Findings
         var seed = new LatencySummary(m.SeedPoller);
 
         results.Latencies.Add(new("trade change -> signal built (ingress + book, back to back)", built, new($"p99 <= {SignalBuiltP99Ms} ms", built.P99 <= SignalBuiltP99Ms), "trade change -> signal built"));
-        results.Latencies.Add(new($"trade change -> received by loopback API (random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps)", toApi, new($"p99 <= {TradeToApiP99Ms} ms", toApi.P99 <= TradeToApiP99Ms), "trade change -> API (whole relay)"));
+        results.Latencies.Add(new($"trade change -> received by loopback API (random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps; {m.TradeToApi.Superseded} superseded)", toApi, new($"p99 <= {TradeToApiP99Ms} ms", toApi.P99 <= TradeToApiP99Ms), "trade change -> API (whole relay)"));
         results.Latencies.Add(new("  of which change -> committed to the SQLite outbox", new(m.TradeToApi.UntilCommittedMs)));
         results.Latencies.Add(new("  of which committed -> received by the API (delivery)", new(m.TradeToApi.CommittedToApiMs)));
         results.Latencies.Add(new($"burst: {m.Burst.Opens} opens at once, each open -> API", new(m.Burst.PerSignalMs)));
         results.Latencies.Add(new($"API 50 ms away: {m.DistantApi.Tickets} tickets at once, each -> API", new(m.DistantApi.PerSignalMs)));
-        results.Latencies.Add(new($"  same, Signals:MaxParallelDeliveries={m.WideParallel}", new(m.DistantApiWide.PerSignalMs)));
-        if (m.Trailing.PerSignalMs.Count > 0)
+        results.Latencies.Add(new($"  same, Signals:MaxParallelDeliveries={m.NarrowParallel}", new(m.DistantApiNarrow.PerSignalMs)));
+        if (m.Trailing.ReachedMs.Count > 0)
         {
-            results.Latencies.Add(new($"trailing: {m.Trailing.Positions:#,0} SL/TP every 50 ms, change -> API (arrived only)", new(m.Trailing.PerSignalMs)));
+            results.Latencies.Add(new($"trailing: {m.Trailing.Positions:#,0} SL/TP every 50 ms, change -> API has it (or newer)", new(m.Trailing.ReachedMs)));
         }
 
         results.Latencies.Add(new("floor: bare NetMQ DEALER -> ROUTER frame", netMq, PlotLabel: "floor: NetMQ DEALER -> ROUTER"));
@@ -62,7 +62,7 @@ internal static class Findings
             $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms (all committed to the outbox after {Numbers.Ms(m.Burst.AllCommittedMs)} ms)",
             new($"<= {BurstAllMs} ms", m.Burst.AllReceivedMs <= BurstAllMs)));
         AddDistant(results, m.DistantApi, "default parallelism");
-        AddDistant(results, m.DistantApiWide, $"MaxParallelDeliveries={m.WideParallel}");
+        AddDistant(results, m.DistantApiNarrow, $"MaxParallelDeliveries={m.NarrowParallel}");
         AddTrailing(results, m.Trailing);
         results.Figures.Add(new("sustained: state messages -> signals (ingress + book)",
             string.Create(CultureInfo.InvariantCulture, $"{Numbers.Whole(m.Sustained.PerSecond)} msg/s ({m.Sustained.Messages:#,0} in {m.Sustained.Elapsed.TotalMilliseconds:#,0} ms)"),
@@ -97,10 +97,12 @@ internal static class Findings
             string.Create(CultureInfo.InvariantCulture, $"{t.Rounds} in {t.Duration.TotalSeconds:0.0} s = {t.SnapshotsPerSecond:0.0}/s, {Numbers.Whole(t.ChangesPerSecond)} SL/TP changes/s")));
         results.Figures.Add(new("trailing: signals produced by the relay (ingress + book + outbox)",
             string.Create(CultureInfo.InvariantCulture, $"{Numbers.Whole(t.ProducedPerSecond)}/s ({t.Produced:#,0} of {t.Expected:#,0})")));
-        results.Figures.Add(new("trailing: signals received by the API during the run",
-            string.Create(CultureInfo.InvariantCulture, $"{Numbers.Whole(t.ReceivedPerSecond)}/s ({t.ReceivedInWindow:#,0})")));
-        results.Figures.Add(new($"trailing: backlog {t.Grace.TotalSeconds:0} s after the last change",
-            string.Create(CultureInfo.InvariantCulture, $"{t.Expected - t.ReceivedAfterGrace:#,0} of {t.Expected:#,0} not at the API ({t.IngressBacklog:#,0} not yet signals, {t.DeliveryBacklog:#,0} in the outbox)"),
+        results.Figures.Add(new("trailing: signals sent to the API during the run",
+            string.Create(CultureInfo.InvariantCulture, $"{Numbers.Whole(t.SentPerSecond)}/s ({t.SentInWindow:#,0}); {t.Sent:#,0} in all, {t.Superseded:#,0} superseded by a newer change of the same position")));
+        results.Figures.Add(new("trailing: every position at its last SL/TP on the API",
+            t.Converged
+                ? string.Create(CultureInfo.InvariantCulture, $"{t.ConvergedAfter.TotalMilliseconds:#,0} ms after the last change ({t.PendingAtEnd:#,0} pending, {t.IngressBacklog:#,0} changes not yet signals)")
+                : string.Create(CultureInfo.InvariantCulture, $"not within {t.Grace.TotalSeconds:0} s ({t.PendingAtEnd:#,0} pending, {t.IngressBacklog:#,0} changes not yet signals)"),
             new("keeps up", t.KeptUp)));
     }
 }

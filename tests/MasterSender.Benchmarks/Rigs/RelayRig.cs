@@ -55,6 +55,26 @@ internal sealed class RelayRig : IAsyncDisposable
 
     public CommitRecorder Commits { get; }
 
+    /// <summary>The relay's outbox by state: how many signals are pending, sent, superseded.</summary>
+    public MasterSender.Outbox.OutboxCounts Outbox => _relay.Services.GetRequiredService<MasterSender.Outbox.SqliteOutbox>().Counts();
+
+    /// <summary>Polls until every ticket's change tagged <paramref name="tag"/> (or a newer one) is at the API.</summary>
+    public async Task<bool> WaitUntilReachedAsync(int start, IReadOnlyCollection<long> tickets, int tag, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!StateReached.AllReached(Arrivals.Since(start), tickets, tag))
+        {
+            if (clock.Elapsed > timeout)
+            {
+                return false;
+            }
+
+            await Arrivals.WaitForCountAsync(Arrivals.Count + 1, TimeSpan.FromMilliseconds(100));
+        }
+
+        return true;
+    }
+
     /// <summary>Signals the relay's pipeline produced (and committed to the outbox) since start.</summary>
     public long SignalsProduced => _relay.Services.GetRequiredService<SignalPipeline>().SignalsProduced;
 

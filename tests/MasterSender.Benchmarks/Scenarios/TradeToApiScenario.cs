@@ -13,8 +13,12 @@ namespace MasterSender.Benchmarks.Scenarios;
 /// tiering the relay's code up (with dynamic PGO, instrumented code first), which costs tens of milliseconds per signal
 /// for the first seconds; that start-up phase is not the steady latency this path is about.
 /// </summary>
-/// <summary>Per change: the whole path, until the relay's SQLite commit returned, and from that commit to the API.</summary>
-internal sealed record TradeToApiResult(List<double> TotalMs, List<double> UntilCommittedMs, List<double> CommittedToApiMs);
+/// <summary>
+/// Per change: the whole path, until the relay's SQLite commit returned, and from that commit to the API; each until
+/// the API held that change's state (<see cref="StateReached"/>). <paramref name="Superseded"/>: changes that were
+/// overtaken in the queue by a newer one and never sent themselves.
+/// </summary>
+internal sealed record TradeToApiResult(List<double> TotalMs, List<double> UntilCommittedMs, List<double> CommittedToApiMs, int Superseded);
 
 internal static class TradeToApiScenario
 {
@@ -46,25 +50,31 @@ internal static class TradeToApiScenario
             rig.Terminal.Modify(ticket, SlTag.Of(start + i), 0);
         }
 
-        await rig.Arrivals.RequireCountAsync(start + changes, TimeSpan.FromSeconds(60), "trade → API");
+        // The last change cannot be superseded: once it is at the API, every earlier one is there or overtaken.
+        if (!await rig.WaitUntilReachedAsync(start, [ticket], start + changes - 1, TimeSpan.FromSeconds(60)))
+        {
+            throw new TimeoutException($"trade → API: the last of {changes} changes did not reach the API within 60 s.");
+        }
+
         var committedAt = new long[changes];
         foreach (var commit in rig.Commits.Since(commitStart))
         {
             committedAt[SlTag.From(commit.Signal.Sl) - start] = commit.Timestamp;
         }
 
+        var reached = new StateReached(rig.Arrivals.Since(start));
         var total = new List<double>(changes);
         var untilCommitted = new List<double>(changes);
         var committedToApi = new List<double>(changes);
-        foreach (var arrival in rig.Arrivals.Since(start))
+        for (var i = 0; i < changes; i++)
         {
-            var i = SlTag.From(arrival.Sl) - start;
-            total.Add(Ms(changedAt[i], arrival.Timestamp));
+            var at = reached.At(ticket, start + i) ?? throw new InvalidOperationException($"change {i} never reached the API");
+            total.Add(Ms(changedAt[i], at));
             untilCommitted.Add(Ms(changedAt[i], committedAt[i]));
-            committedToApi.Add(Ms(committedAt[i], arrival.Timestamp));
+            committedToApi.Add(Ms(committedAt[i], at));
         }
 
-        return new TradeToApiResult(total, untilCommitted, committedToApi);
+        return new TradeToApiResult(total, untilCommitted, committedToApi, changes - rig.Arrivals.Since(start).Count);
     }
 
     private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;

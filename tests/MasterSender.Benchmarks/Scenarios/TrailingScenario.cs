@@ -9,10 +9,14 @@ internal sealed record TrailingResult(
     TimeSpan Duration,
     long Expected,
     long Produced,
-    int ReceivedInWindow,
-    int ReceivedAfterGrace,
+    int SentInWindow,
+    int Sent,
+    long Superseded,
+    long PendingAtEnd,
+    bool Converged,
+    TimeSpan ConvergedAfter,
     TimeSpan Grace,
-    List<double> PerSignalMs)
+    List<double> ReachedMs)
 {
     public double SnapshotsPerSecond => Rounds / Duration.TotalSeconds;
 
@@ -20,21 +24,21 @@ internal sealed record TrailingResult(
 
     public double ProducedPerSecond => Produced / Duration.TotalSeconds;
 
-    public double ReceivedPerSecond => ReceivedInWindow / Duration.TotalSeconds;
+    public double SentPerSecond => SentInWindow / Duration.TotalSeconds;
 
-    /// <summary>Changes the relay had not turned into signals yet when the grace period ended.</summary>
+    /// <summary>Changes the relay had not turned into signals when the run was judged.</summary>
     public long IngressBacklog => Expected - Produced;
 
-    /// <summary>Signals produced but not yet at the API when the grace period ended.</summary>
-    public long DeliveryBacklog => Produced - ReceivedAfterGrace;
-
-    public bool KeptUp => ReceivedAfterGrace >= Expected;
+    /// <summary>Kept up: every change became a signal, every position's last SL/TP reached the API within the grace
+    /// period, and nothing was left pending.</summary>
+    public bool KeptUp => IngressBacklog == 0 && Converged && PendingAtEnd == 0;
 }
 
 /// <summary>
 /// A trailing stop on a big book: every 50 ms the SL and TP of all 1,000 open positions move. As the real EA does, the
 /// simulator changes the terminal and then sends one snapshot with reason "changed" (its 50 ms fingerprint moved),
-/// rather than 1,000 single updates. Measures whether the relay keeps up end to end and how late each signal is.
+/// rather than 1,000 single updates. Each change is timed until the API held its state or a newer one of the same
+/// position (<see cref="StateReached"/>): the relay sends only the newest of the changes queued on a ticket.
 /// </summary>
 internal static class TrailingScenario
 {
@@ -42,7 +46,7 @@ internal static class TrailingScenario
     public static readonly TimeSpan Period = TimeSpan.FromMilliseconds(50);
     public static readonly TimeSpan Duration = TimeSpan.FromSeconds(3);
 
-    /// <summary>After the last change, how long the relay gets to deliver what is in flight: 20 periods.</summary>
+    /// <summary>After the last change, how long the relay gets to bring every position to its last state: 20 periods.</summary>
     public static readonly TimeSpan Grace = TimeSpan.FromSeconds(1);
 
     public static async Task<TrailingResult> RunAsync(RelayRig rig)
@@ -51,6 +55,7 @@ internal static class TrailingScenario
         var terminal = rig.Terminal.Terminal;
         var start = rig.Arrivals.Count;
         var producedBefore = rig.SignalsProduced;
+        var supersededBefore = rig.Outbox.Superseded;
         var changedAt = new List<long> { 0 };
         using var timer = new PeriodicTimer(Period);
         var clock = Stopwatch.StartNew();
@@ -70,12 +75,24 @@ internal static class TrailingScenario
         var windowEnd = Stopwatch.GetTimestamp();
         var rounds = changedAt.Count - 1;
         var expected = (long)rounds * rig.Tickets.Count;
-        await rig.Arrivals.WaitForCountAsync(start + (int)expected, Grace);
+        var converged = await rig.WaitUntilReachedAsync(start, rig.Tickets, rounds, Grace);
+        var convergedAfter = Stopwatch.GetElapsedTime(windowEnd);
 
         var arrivals = rig.Arrivals.Since(start);
-        var perSignal = arrivals
-            .Select(a => Stopwatch.GetElapsedTime(changedAt[SlTag.From(a.Sl)], a.Timestamp).TotalMilliseconds)
-            .ToList();
+        var reached = new StateReached(arrivals);
+        var reachedMs = new List<double>((int)expected);
+        foreach (var ticket in rig.Tickets)
+        {
+            for (var round = 1; round <= rounds; round++)
+            {
+                if (reached.At(ticket, round) is { } at)
+                {
+                    reachedMs.Add(Stopwatch.GetElapsedTime(changedAt[round], at).TotalMilliseconds);
+                }
+            }
+        }
+
+        var outbox = rig.Outbox;
         return new TrailingResult(
             rig.Tickets.Count,
             rounds,
@@ -84,7 +101,11 @@ internal static class TrailingScenario
             rig.SignalsProduced - producedBefore,
             arrivals.Count(a => a.Timestamp <= windowEnd),
             arrivals.Count,
+            outbox.Superseded - supersededBefore,
+            outbox.Pending,
+            converged,
+            convergedAfter,
             Grace,
-            perSignal);
+            reachedMs);
     }
 }
