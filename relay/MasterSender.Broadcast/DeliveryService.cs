@@ -23,7 +23,10 @@ public sealed partial class DeliveryService : BackgroundService
     private readonly ILogger<DeliveryService> log;
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly ConcurrentDictionary<(long Login, long Ticket), Task> workers = new();
+    private readonly ConcurrentDictionary<(long Login, long Ticket), byte> dirty = new();
     private readonly SemaphoreSlim slots;
+    private int scanAll = 1;
+    private long earliestRetryMs = long.MaxValue;
 
     public DeliveryService(SqliteOutbox outbox, SignalSender sender, IOptions<SignalOptions> options, TimeProvider time, ILogger<DeliveryService> log)
     {
@@ -39,8 +42,27 @@ public sealed partial class DeliveryService : BackgroundService
     /// <summary>Fires after each signal leaves the pending state (sent, rejected or expired): for the page and tests.</summary>
     public event Action<OutboxSignal, OutboxState>? Completed;
 
-    /// <summary>Call after every successful <see cref="SqliteOutbox.Commit"/>: new signals are looked at at once.</summary>
-    public void Notify() => wake.Writer.TryWrite(true);
+    /// <summary>
+    /// Looks at the whole outbox at once: after start, a login, or anything else that may make any ticket sendable.
+    /// A scan costs in proportion to the pending signals, so the commit path uses the per-ticket overload.
+    /// </summary>
+    public void Notify()
+    {
+        Volatile.Write(ref scanAll, 1);
+        wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>Call after every successful <see cref="SqliteOutbox.Commit"/> with the tickets it touched: only those are looked at.</summary>
+    public void Notify(long login, IEnumerable<long> tickets)
+    {
+        ArgumentNullException.ThrowIfNull(tickets);
+        foreach (var ticket in tickets)
+        {
+            dirty[(login, ticket)] = 0;
+        }
+
+        wake.Writer.TryWrite(true);
+    }
 
     public override void Dispose()
     {
@@ -72,33 +94,69 @@ public sealed partial class DeliveryService : BackgroundService
         await Task.WhenAll(workers.Values).ConfigureAwait(false);
     }
 
-    /// <summary>Starts a worker for each due ticket head without one; returns how long until the next retry is due.</summary>
+    /// <summary>
+    /// Starts a worker for each ticket that may have something to send and has none: every pending ticket on a full
+    /// scan, else the tickets new commits touched. Returns how long until the earliest retry is due.
+    /// </summary>
     private TimeSpan? Dispatch(CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        long? earliest = null;
-        foreach (var head in outbox.PendingHeads(limit: 10_000))
+        if (Interlocked.Exchange(ref scanAll, 0) == 1)
         {
-            var key = (head.Login, head.Ticket);
-            if (workers.ContainsKey(key))
+            Interlocked.Exchange(ref earliestRetryMs, long.MaxValue);
+            foreach (var head in outbox.PendingHeads(limit: 10_000))
             {
-                continue;
-            }
-
-            if (head.NextAttemptAtMs > now)
-            {
-                earliest = Math.Min(earliest ?? long.MaxValue, head.NextAttemptAtMs.Value);
-                continue;
-            }
-
-            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (workers.TryAdd(key, started.Task))
-            {
-                _ = Task.Run(() => RunTicketAsync(key, started, stoppingToken), CancellationToken.None);
+                var key = (head.Login, head.Ticket);
+                if (head.NextAttemptAtMs > now)
+                {
+                    RetryAt(head.NextAttemptAtMs.Value);
+                }
+                else if (!workers.ContainsKey(key))
+                {
+                    Start(key, stoppingToken);
+                }
             }
         }
 
-        return earliest is { } due ? TimeSpan.FromMilliseconds(Math.Max(0, due - now)) : null;
+        foreach (var key in dirty.Keys)
+        {
+            // A ticket with a worker stays marked: the worker clears the mark before each look at its queue, and
+            // wakes this loop on leaving if the mark came back after its last look.
+            if (!workers.ContainsKey(key))
+            {
+                Start(key, stoppingToken);
+            }
+        }
+
+        var due = Interlocked.Read(ref earliestRetryMs);
+        return due == long.MaxValue ? null : TimeSpan.FromMilliseconds(Math.Max(0, due - now));
+    }
+
+    private void Start((long Login, long Ticket) key, CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (workers.TryAdd(key, started.Task))
+        {
+            // Run inline up to the worker's first wait (the HTTP answer): one thread hop less per signal.
+            _ = RunTicketAsync(key, started, stoppingToken);
+        }
+    }
+
+    /// <summary>Remembers the earliest time a waiting signal may be tried again; then the whole outbox is scanned.</summary>
+    private void RetryAt(long dueMs)
+    {
+        var current = Interlocked.Read(ref earliestRetryMs);
+        while (dueMs < current)
+        {
+            var seen = Interlocked.CompareExchange(ref earliestRetryMs, dueMs, current);
+            if (seen == current)
+            {
+                wake.Writer.TryWrite(true);
+                return;
+            }
+
+            current = seen;
+        }
     }
 
     private async Task RunTicketAsync((long Login, long Ticket) key, TaskCompletionSource done, CancellationToken stoppingToken)
@@ -108,15 +166,28 @@ public sealed partial class DeliveryService : BackgroundService
             await slots.WaitAsync(stoppingToken).ConfigureAwait(false);
             try
             {
-                while (NextToSend(key) is { } head && !(head.NextAttemptAtMs > time.GetUtcNow().ToUnixTimeMilliseconds()))
+                while (true)
                 {
-                    var state = await sender.DeliverAsync(head, stoppingToken).ConfigureAwait(false);
-                    if (state == OutboxState.Pending)
+                    dirty.TryRemove(key, out _);
+                    if (NextToSend(key) is not { } head)
                     {
                         break;
                     }
 
-                    Completed?.Invoke(head, state);
+                    if (head.NextAttemptAtMs > time.GetUtcNow().ToUnixTimeMilliseconds())
+                    {
+                        RetryAt(head.NextAttemptAtMs.Value);
+                        break;
+                    }
+
+                    var outcome = await sender.DeliverAsync(head, stoppingToken).ConfigureAwait(false);
+                    if (outcome.State == OutboxState.Pending)
+                    {
+                        RetryAt(outcome.NextAttemptAtMs ?? time.GetUtcNow().ToUnixTimeMilliseconds());
+                        break;
+                    }
+
+                    Completed?.Invoke(head, outcome.State);
                 }
             }
             finally
@@ -133,12 +204,16 @@ public sealed partial class DeliveryService : BackgroundService
 #pragma warning restore CA1031
         {
             LogTicketFailed(failure, key.Ticket);
+            RetryAt(time.GetUtcNow().Add(options.MaxRetryDelay).ToUnixTimeMilliseconds());
         }
         finally
         {
             workers.TryRemove(key, out _);
             done.TrySetResult();
-            Notify();
+            if (dirty.ContainsKey(key))
+            {
+                wake.Writer.TryWrite(true);
+            }
         }
     }
 
@@ -166,7 +241,8 @@ public sealed partial class DeliveryService : BackgroundService
         }
         catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
         {
-            // The next retry is due.
+            // A retry is due: find every signal whose time has come.
+            Volatile.Write(ref scanAll, 1);
         }
         catch (OperationCanceledException)
         {

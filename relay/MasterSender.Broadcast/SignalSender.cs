@@ -7,13 +7,13 @@ namespace MasterSender.Broadcast;
 
 /// <summary>
 /// One delivery attempt of one stored signal and what it leads to (docs/api-contract.md, "What the relay does with
-/// each answer"). Returns the signal's state afterwards; Pending means "try again at next_attempt_at_ms".
+/// each answer"). Returns the signal's state afterwards; Pending comes with when to try again.
 /// </summary>
 public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session, ApiClient api, IOptions<SignalOptions> options, TimeProvider time, ILogger<SignalSender> log)
 {
     private readonly SignalOptions settings = options.Value;
 
-    public async Task<OutboxState> DeliverAsync(OutboxSignal signal, CancellationToken cancellationToken)
+    public async Task<DeliveryOutcome> DeliverAsync(OutboxSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);
         if (Expired(signal) is { } age)
@@ -21,7 +21,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
             var reason = $"not sent: {age.TotalSeconds:0.#} s old when it could be sent, over Signals:MaxOpenAge ({settings.MaxOpenAge.TotalSeconds:0.#} s)";
             outbox.MarkExpired(signal.Id, reason);
             LogExpired(signal.Action, signal.Ticket, signal.IdempotencyKey, (long)age.TotalMilliseconds);
-            return OutboxState.Expired;
+            return new(OutboxState.Expired);
         }
 
         var attempts = signal.Attempts + 1;
@@ -31,7 +31,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
             var refusal = $"account {signal.Login} is not the account allowed for this user ({allowed.Login})";
             outbox.MarkRejected(signal.Id, signal.Attempts, refusal);
             LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, refusal);
-            return OutboxState.Rejected;
+            return new(OutboxState.Rejected);
         }
 
         var token = await session.GetTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -52,11 +52,11 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
                 var latency = time.GetUtcNow().ToUnixTimeMilliseconds() - signal.CreatedAtMs;
                 outbox.MarkSent(signal.Id, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null);
                 LogSent(signal.Action, signal.Ticket, signal.IdempotencyKey, latency, attempts);
-                return OutboxState.Sent;
+                return new(OutboxState.Sent);
             case BroadcastResult.Rejected:
                 outbox.MarkRejected(signal.Id, attempts, outcome.Message);
                 LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, outcome.Message);
-                return OutboxState.Rejected;
+                return new(OutboxState.Rejected);
             default:
                 return RetryLater(signal, attempts, outcome.Message);
         }
@@ -73,12 +73,13 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         return age > settings.MaxOpenAge ? age : null;
     }
 
-    private OutboxState RetryLater(OutboxSignal signal, int attempts, string error)
+    private DeliveryOutcome RetryLater(OutboxSignal signal, int attempts, string error)
     {
         var delay = Backoff(attempts);
-        outbox.RecordFailure(signal.Id, attempts, error, time.GetUtcNow().ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds);
+        var next = time.GetUtcNow().ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds;
+        outbox.RecordFailure(signal.Id, attempts, error, next);
         LogWillRetry(signal.Action, signal.Ticket, signal.IdempotencyKey, attempts, error, (long)delay.TotalMilliseconds);
-        return OutboxState.Pending;
+        return new(OutboxState.Pending, next);
     }
 
     /// <summary>1 s, 2 s, 4 s … capped at Signals:MaxRetryDelay, with ±20 % jitter so many tickets do not retry in step.</summary>
@@ -103,3 +104,6 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
     [LoggerMessage(Level = LogLevel.Warning, Message = "Signal {Action} {Ticket} {IdempotencyKey} attempt {Attempts} failed: {Error}; next in {DelayMs} ms")]
     private partial void LogWillRetry(string action, long ticket, string idempotencyKey, int attempts, string error, long delayMs);
 }
+
+/// <summary>A signal's state after one delivery attempt; for Pending, when it may be tried again (Unix ms).</summary>
+public readonly record struct DeliveryOutcome(OutboxState State, long? NextAttemptAtMs = null);

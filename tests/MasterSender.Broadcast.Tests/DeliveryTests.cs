@@ -21,6 +21,25 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task CommitsWakingOnlyTheirTickets_AreAllDelivered_InOrder()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        api.State.Faults.BroadcastDelay = TimeSpan.FromMilliseconds(2);
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        var burst = Signals.Burst(tickets: 20, perTicket: 5, relay.NowMs).ToList();
+
+        // One commit per signal, as a terminal's single updates arrive, most while their ticket's worker is busy.
+        foreach (var signal in burst)
+        {
+            relay.CommitAndNotifyTickets([signal]);
+        }
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == burst.Count, "all sent");
+        AssertDeliveredExactlyOnceInOrder(api, burst);
+    }
+
+    [Fact]
     public async Task ApiDownForAWhile_EverythingArrivesAfterwards_InOrder_NothingTwice()
     {
         await using var api = await SandboxServer.StartAsync();

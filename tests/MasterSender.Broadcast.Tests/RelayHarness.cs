@@ -73,6 +73,13 @@ public sealed class RelayHarness : IAsyncDisposable
         Delivery.Notify();
     }
 
+    /// <summary>What the relay's pipeline does: commit, then wake delivery for the tickets touched only.</summary>
+    public void CommitAndNotifyTickets(IReadOnlyList<Signal> signals)
+    {
+        Outbox.Commit(Signals.Login, signals, "{}");
+        Delivery.Notify(Signals.Login, signals.Select(signal => signal.MasterTicket));
+    }
+
     public async ValueTask DisposeAsync()
     {
         await host.StopAsync();

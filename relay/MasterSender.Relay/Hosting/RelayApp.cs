@@ -36,7 +36,10 @@ public static class RelayApp
         builder.Host.UseWindowsService(options => options.ServiceName = "MasterSenderRelay");
         builder.Host.UseSystemd();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, status.Port));
-        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, dataFolder));
+        // Each host its own logger: the static one would be shared by every relay in a process (tests, the bench) and
+        // lose or misfile lines; this one is disposed, and so flushed, with the host.
+        var console = builder.Configuration.GetValue("Logs:Console", defaultValue: true);
+        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, dataFolder, console), preserveStaticLogger: true);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RelayRuntime(DateTimeOffset.UtcNow, demo, dataFolder));
@@ -69,9 +72,9 @@ public static class RelayApp
         var changes = app.Services.GetRequiredService<ChangeFeed>();
         var delivery = app.Services.GetRequiredService<DeliveryService>();
         var pipeline = app.Services.GetRequiredService<MasterSender.Core.Pipeline.SignalPipeline>();
-        pipeline.Committed += (_, _) =>
+        pipeline.Committed += (login, signals) =>
         {
-            delivery.Notify();
+            delivery.Notify(login, signals.Select(signal => signal.MasterTicket));
             changes.Notify();
         };
         delivery.Completed += (_, _) => changes.Notify();
@@ -80,7 +83,7 @@ public static class RelayApp
         return app;
     }
 
-    public static void ConfigureLogging(LoggerConfiguration logger, string dataFolder)
+    public static void ConfigureLogging(LoggerConfiguration logger, string dataFolder, bool console = true)
     {
         ArgumentNullException.ThrowIfNull(logger);
         logger.MinimumLevel.Information()
@@ -96,7 +99,11 @@ public static class RelayApp
             .WriteTo.Async(
                 sinks =>
                 {
-                    sinks.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    if (console)
+                    {
+                        sinks.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+                    }
+
                     sinks.File(
                         Path.Combine(dataFolder, "logs", "relay-.log"),
                         rollingInterval: RollingInterval.Day,

@@ -91,12 +91,13 @@ internal sealed class RelayRig : IAsyncDisposable
             configuration["Api:Url"] = sandbox.Url;
             configuration["Api:Username"] = SandboxHost.User;
             configuration["Api:Password"] = SandboxHost.Password;
+            // One line per sent signal on the console would drown the results; the relay's file log stays.
+            configuration["Logs:Console"] = "false";
             if (options.MaxParallelDeliveries is { } parallel)
             {
                 configuration["Signals:MaxParallelDeliveries"] = parallel.ToString(System.Globalization.CultureInfo.InvariantCulture);
             }
         });
-        QuietRelayLogging.Apply(builder, folder);
         var relay = RelayApp.Build(builder);
         await relay.StartAsync();
 
