@@ -11,27 +11,41 @@ namespace MasterSender.Outbox;
 /// </summary>
 public sealed partial class SqliteOutbox
 {
-    private const int ConflationWindow = 256;
+    private const int ConflationWindow = 1024;
 
     private static readonly HashSet<string> StateReplacingActions = new(StringComparer.Ordinal) { "MODIFY", "ORDER_MODIFIED" };
 
     /// <summary>
     /// The signal of this ticket to send next, or null when its queue is empty. Changes it makes obsolete are marked
-    /// superseded (returned in <paramref name="superseded"/>); the one sent inherits their attempts and retry time,
-    /// so conflation never bypasses a back-off.
+    /// superseded (returned in <paramref name="superseded"/>, without bodies); the one sent inherits their attempts
+    /// and retry time, so conflation never bypasses a back-off.
     /// </summary>
     public OutboxSignal? NextToSend(long login, long ticket, out IReadOnlyList<OutboxSignal> superseded)
     {
         superseded = [];
         using var connection = Open(durable: false);
         using var transaction = connection.BeginTransaction();
-        using var query = connection.CreateCommand();
-        query.Transaction = transaction;
-        query.CommandText = $"SELECT {Columns} FROM signals WHERE state = 'pending' AND login = $login AND ticket = $ticket ORDER BY id LIMIT $window";
-        query.Parameters.AddWithValue("$login", login);
-        query.Parameters.AddWithValue("$ticket", ticket);
-        query.Parameters.AddWithValue("$window", ConflationWindow);
-        var queue = Read(query);
+
+        // Keys and actions first: a trailing stop can queue hundreds of changes, and only one body is needed.
+        var queue = new List<(long Id, string Key, string Action, int Attempts, long? NextAttemptAtMs, long DetectedAtMs, long CreatedAtMs)>();
+        using (var peek = connection.CreateCommand())
+        {
+            peek.Transaction = transaction;
+            peek.CommandText = "SELECT id, idempotency_key, action, attempts, next_attempt_at_ms, detected_at_ms, created_at_ms FROM signals WHERE state = 'pending' AND login = $login AND ticket = $ticket ORDER BY id LIMIT $window";
+            peek.Parameters.AddWithValue("$login", login);
+            peek.Parameters.AddWithValue("$ticket", ticket);
+            peek.Parameters.AddWithValue("$window", ConflationWindow);
+            using var reader = peek.ExecuteReader();
+            while (reader.Read())
+            {
+                queue.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+                if (queue.Count > 1 && !(StateReplacingActions.Contains(queue[0].Action) && reader.GetString(2) == queue[0].Action))
+                {
+                    break;
+                }
+            }
+        }
+
         if (queue.Count == 0)
         {
             return null;
@@ -44,46 +58,50 @@ public sealed partial class SqliteOutbox
             last++;
         }
 
-        if (last == 0)
+        if (last > 0)
         {
-            return head;
+            var survivor = queue[last];
+            var now = NowMs();
+            using var supersede = connection.CreateCommand();
+            supersede.Transaction = transaction;
+            // The run is consecutive in the ticket's pending queue, so an id range names exactly its rows.
+            supersede.CommandText = """
+                UPDATE signals SET state = 'superseded', last_error = $note, completed_at_ms = $now, next_attempt_at_ms = NULL
+                WHERE state = 'pending' AND login = $login AND ticket = $ticket AND id >= $first AND id < $survivor;
+                UPDATE signals SET attempts = $attempts, next_attempt_at_ms = $next WHERE id = $survivor;
+                """;
+            supersede.Parameters.AddWithValue("$note", $"superseded by {survivor.Key}");
+            supersede.Parameters.AddWithValue("$now", now);
+            supersede.Parameters.AddWithValue("$login", login);
+            supersede.Parameters.AddWithValue("$ticket", ticket);
+            supersede.Parameters.AddWithValue("$first", head.Id);
+            supersede.Parameters.AddWithValue("$survivor", survivor.Id);
+            supersede.Parameters.AddWithValue("$attempts", Math.Max(survivor.Attempts, head.Attempts));
+            supersede.Parameters.AddWithValue("$next", (object?)head.NextAttemptAtMs ?? DBNull.Value);
+            supersede.ExecuteNonQuery();
+            superseded = queue.Take(last).Select(old => new OutboxSignal
+            {
+                Id = old.Id,
+                IdempotencyKey = old.Key,
+                Login = login,
+                Ticket = ticket,
+                Action = old.Action,
+                Body = "",
+                State = OutboxState.Superseded,
+                DetectedAtMs = old.DetectedAtMs,
+                CreatedAtMs = old.CreatedAtMs,
+                Attempts = old.Attempts,
+                LastError = $"superseded by {survivor.Key}",
+                CompletedAtMs = now,
+            }).ToList();
         }
 
-        var survivor = queue[last] with
-        {
-            Attempts = Math.Max(queue[last].Attempts, head.Attempts),
-            NextAttemptAtMs = head.NextAttemptAtMs,
-        };
-        var now = NowMs();
-        var dropped = queue.Take(last).ToList();
-        foreach (var old in dropped)
-        {
-            Supersede(connection, transaction, old.Id, survivor.IdempotencyKey, now);
-        }
-
-        using (var inherit = connection.CreateCommand())
-        {
-            inherit.Transaction = transaction;
-            inherit.CommandText = "UPDATE signals SET attempts = $attempts, next_attempt_at_ms = $next WHERE id = $id";
-            inherit.Parameters.AddWithValue("$attempts", survivor.Attempts);
-            inherit.Parameters.AddWithValue("$next", (object?)survivor.NextAttemptAtMs ?? DBNull.Value);
-            inherit.Parameters.AddWithValue("$id", survivor.Id);
-            inherit.ExecuteNonQuery();
-        }
-
+        using var fetch = connection.CreateCommand();
+        fetch.Transaction = transaction;
+        fetch.CommandText = $"SELECT {Columns} FROM signals WHERE id = $id";
+        fetch.Parameters.AddWithValue("$id", queue[last].Id);
+        var next = Read(fetch).Single();
         transaction.Commit();
-        superseded = dropped.Select(old => old with { State = OutboxState.Superseded, CompletedAtMs = now, LastError = $"superseded by {survivor.IdempotencyKey}" }).ToList();
-        return survivor;
-    }
-
-    private static void Supersede(SqliteConnection connection, SqliteTransaction transaction, long id, string by, long now)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE signals SET state = 'superseded', last_error = $note, completed_at_ms = $now, next_attempt_at_ms = NULL WHERE id = $id AND state = 'pending'";
-        command.Parameters.AddWithValue("$note", $"superseded by {by}");
-        command.Parameters.AddWithValue("$now", now);
-        command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
+        return next;
     }
 }
