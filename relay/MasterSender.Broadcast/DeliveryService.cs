@@ -169,7 +169,7 @@ public sealed partial class DeliveryService : BackgroundService
                 while (true)
                 {
                     dirty.TryRemove(key, out _);
-                    if (NextToSend(key) is not { } head)
+                    if (await NextToSendAsync(key, stoppingToken).ConfigureAwait(false) is not { } head)
                     {
                         break;
                     }
@@ -217,9 +217,9 @@ public sealed partial class DeliveryService : BackgroundService
         }
     }
 
-    private OutboxSignal? NextToSend((long Login, long Ticket) key)
+    private async Task<OutboxSignal?> NextToSendAsync((long Login, long Ticket) key, CancellationToken stoppingToken)
     {
-        var next = outbox.NextToSend(key.Login, key.Ticket, out var superseded);
+        var (next, superseded) = await outbox.NextToSendAsync(key.Login, key.Ticket, stoppingToken).ConfigureAwait(false);
         foreach (var old in superseded)
         {
             LogSuperseded(old.Action, old.Ticket, old.IdempotencyKey, next!.IdempotencyKey);

@@ -19,7 +19,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         if (Expired(signal) is { } age)
         {
             var reason = $"not sent: {age.TotalSeconds:0.#} s old when it could be sent, over Signals:MaxOpenAge ({settings.MaxOpenAge.TotalSeconds:0.#} s)";
-            outbox.MarkExpired(signal.Id, reason);
+            await outbox.MarkExpiredAsync(signal.Id, reason).ConfigureAwait(false);
             LogExpired(signal.Action, signal.Ticket, signal.IdempotencyKey, (long)age.TotalMilliseconds);
             return new(OutboxState.Expired);
         }
@@ -29,7 +29,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         if (allowed is not null && allowed.Login != signal.Login)
         {
             var refusal = $"account {signal.Login} is not the account allowed for this user ({allowed.Login})";
-            outbox.MarkRejected(signal.Id, signal.Attempts, refusal);
+            await outbox.MarkRejectedAsync(signal.Id, signal.Attempts, refusal).ConfigureAwait(false);
             LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, refusal);
             return new(OutboxState.Rejected);
         }
@@ -37,7 +37,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         var token = await session.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         if (token is null)
         {
-            return RetryLater(signal, attempts, $"not logged in: {session.LastError}");
+            return await RetryLaterAsync(signal, attempts, $"not logged in: {session.LastError}").ConfigureAwait(false);
         }
 
         var outcome = await api.BroadcastAsync(signal.Body, token, cancellationToken).ConfigureAwait(false);
@@ -50,15 +50,15 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         {
             case BroadcastResult.Sent or BroadcastResult.Duplicate:
                 var latency = time.GetUtcNow().ToUnixTimeMilliseconds() - signal.CreatedAtMs;
-                outbox.MarkSent(signal.Id, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null);
+                await outbox.MarkSentAsync(signal.Id, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null).ConfigureAwait(false);
                 LogSent(signal.Action, signal.Ticket, signal.IdempotencyKey, latency, attempts);
                 return new(OutboxState.Sent);
             case BroadcastResult.Rejected:
-                outbox.MarkRejected(signal.Id, attempts, outcome.Message);
+                await outbox.MarkRejectedAsync(signal.Id, attempts, outcome.Message).ConfigureAwait(false);
                 LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, outcome.Message);
                 return new(OutboxState.Rejected);
             default:
-                return RetryLater(signal, attempts, outcome.Message);
+                return await RetryLaterAsync(signal, attempts, outcome.Message).ConfigureAwait(false);
         }
     }
 
@@ -73,11 +73,11 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         return age > settings.MaxOpenAge ? age : null;
     }
 
-    private DeliveryOutcome RetryLater(OutboxSignal signal, int attempts, string error)
+    private async Task<DeliveryOutcome> RetryLaterAsync(OutboxSignal signal, int attempts, string error)
     {
         var delay = Backoff(attempts);
         var next = time.GetUtcNow().ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds;
-        outbox.RecordFailure(signal.Id, attempts, error, next);
+        await outbox.RecordFailureAsync(signal.Id, attempts, error, next).ConfigureAwait(false);
         LogWillRetry(signal.Action, signal.Ticket, signal.IdempotencyKey, attempts, error, (long)delay.TotalMilliseconds);
         return new(OutboxState.Pending, next);
     }

@@ -17,40 +17,63 @@ public sealed partial class SqliteOutbox
 
     /// <summary>
     /// The signal of this ticket to send next, or null when its queue is empty. Changes it makes obsolete are marked
-    /// superseded (returned in <paramref name="superseded"/>, without bodies); the one sent inherits their attempts
-    /// and retry time, so conflation never bypasses a back-off.
+    /// superseded (returned, without bodies); the one sent inherits their attempts and retry time, so conflation never
+    /// bypasses a back-off.
     /// </summary>
-    public OutboxSignal? NextToSend(long login, long ticket, out IReadOnlyList<OutboxSignal> superseded)
+    public async Task<NextSignal> NextToSendAsync(long login, long ticket, CancellationToken cancellationToken = default)
     {
-        superseded = [];
-        using var connection = Open(durable: false);
-        using var transaction = connection.BeginTransaction();
-
-        // Keys and actions first: a trailing stop can queue hundreds of changes, and only one body is needed.
-        var queue = new List<(long Id, string Key, string Action, int Attempts, long? NextAttemptAtMs, long DetectedAtMs, long CreatedAtMs)>();
-        using (var peek = connection.CreateCommand())
-        {
-            peek.Transaction = transaction;
-            peek.CommandText = "SELECT id, idempotency_key, action, attempts, next_attempt_at_ms, detected_at_ms, created_at_ms FROM signals WHERE state = 'pending' AND login = $login AND ticket = $ticket ORDER BY id LIMIT $window";
-            peek.Parameters.AddWithValue("$login", login);
-            peek.Parameters.AddWithValue("$ticket", ticket);
-            peek.Parameters.AddWithValue("$window", ConflationWindow);
-            using var reader = peek.ExecuteReader();
-            while (reader.Read())
-            {
-                queue.Add((reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
-                if (queue.Count > 1 && !(StateReplacingActions.Contains(queue[0].Action) && reader.GetString(2) == queue[0].Action))
-                {
-                    break;
-                }
-            }
-        }
-
+        var queue = Peek(login, ticket);
         if (queue.Count == 0)
         {
+            return new NextSignal(null, []);
+        }
+
+        var last = RunEnd(queue);
+        var superseded = last > 0 ? await WriteAsync(() => Supersede(login, ticket, queue, last), cancellationToken).ConfigureAwait(false) : [];
+        return new NextSignal(Fetch(queue[last].Id), superseded);
+    }
+
+    /// <summary>As <see cref="NextToSendAsync"/>, blocking while another write runs.</summary>
+    public OutboxSignal? NextToSend(long login, long ticket, out IReadOnlyList<OutboxSignal> superseded)
+    {
+        var queue = Peek(login, ticket);
+        if (queue.Count == 0)
+        {
+            superseded = [];
             return null;
         }
 
+        var last = RunEnd(queue);
+        superseded = last > 0 ? Write(() => Supersede(login, ticket, queue, last)) : [];
+        return Fetch(queue[last].Id);
+    }
+
+    /// <summary>Keys and actions of the ticket's queue up to the end of the run at its head: a trailing stop can queue
+    /// hundreds of changes, and only one body is needed.</summary>
+    private List<QueuedSignal> Peek(long login, long ticket)
+    {
+        var queue = new List<QueuedSignal>();
+        using var connection = Open(durable: false);
+        using var peek = connection.CreateCommand();
+        peek.CommandText = "SELECT id, idempotency_key, action, attempts, next_attempt_at_ms, detected_at_ms, created_at_ms FROM signals WHERE state = 'pending' AND login = $login AND ticket = $ticket ORDER BY id LIMIT $window";
+        peek.Parameters.AddWithValue("$login", login);
+        peek.Parameters.AddWithValue("$ticket", ticket);
+        peek.Parameters.AddWithValue("$window", ConflationWindow);
+        using var reader = peek.ExecuteReader();
+        while (reader.Read())
+        {
+            queue.Add(new QueuedSignal(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetInt32(3), reader.IsDBNull(4) ? null : reader.GetInt64(4), reader.GetInt64(5), reader.GetInt64(6)));
+            if (queue.Count > 1 && !(StateReplacingActions.Contains(queue[0].Action) && queue[^1].Action == queue[0].Action))
+            {
+                break;
+            }
+        }
+
+        return queue;
+    }
+
+    private static int RunEnd(List<QueuedSignal> queue)
+    {
         var head = queue[0];
         var last = 0;
         while (StateReplacingActions.Contains(head.Action) && last + 1 < queue.Count && queue[last + 1].Action == head.Action)
@@ -58,50 +81,63 @@ public sealed partial class SqliteOutbox
             last++;
         }
 
-        if (last > 0)
-        {
-            var survivor = queue[last];
-            var now = NowMs();
-            using var supersede = connection.CreateCommand();
-            supersede.Transaction = transaction;
-            // The run is consecutive in the ticket's pending queue, so an id range names exactly its rows.
-            supersede.CommandText = """
-                UPDATE signals SET state = 'superseded', last_error = $note, completed_at_ms = $now, next_attempt_at_ms = NULL
-                WHERE state = 'pending' AND login = $login AND ticket = $ticket AND id >= $first AND id < $survivor;
-                UPDATE signals SET attempts = $attempts, next_attempt_at_ms = $next WHERE id = $survivor;
-                """;
-            supersede.Parameters.AddWithValue("$note", $"superseded by {survivor.Key}");
-            supersede.Parameters.AddWithValue("$now", now);
-            supersede.Parameters.AddWithValue("$login", login);
-            supersede.Parameters.AddWithValue("$ticket", ticket);
-            supersede.Parameters.AddWithValue("$first", head.Id);
-            supersede.Parameters.AddWithValue("$survivor", survivor.Id);
-            supersede.Parameters.AddWithValue("$attempts", Math.Max(survivor.Attempts, head.Attempts));
-            supersede.Parameters.AddWithValue("$next", (object?)head.NextAttemptAtMs ?? DBNull.Value);
-            supersede.ExecuteNonQuery();
-            superseded = queue.Take(last).Select(old => new OutboxSignal
-            {
-                Id = old.Id,
-                IdempotencyKey = old.Key,
-                Login = login,
-                Ticket = ticket,
-                Action = old.Action,
-                Body = "",
-                State = OutboxState.Superseded,
-                DetectedAtMs = old.DetectedAtMs,
-                CreatedAtMs = old.CreatedAtMs,
-                Attempts = old.Attempts,
-                LastError = $"superseded by {survivor.Key}",
-                CompletedAtMs = now,
-            }).ToList();
-        }
-
-        using var fetch = connection.CreateCommand();
-        fetch.Transaction = transaction;
-        fetch.CommandText = $"SELECT {Columns} FROM signals WHERE id = $id";
-        fetch.Parameters.AddWithValue("$id", queue[last].Id);
-        var next = Read(fetch).Single();
-        transaction.Commit();
-        return next;
+        return last;
     }
+
+    private List<OutboxSignal> Supersede(long login, long ticket, List<QueuedSignal> queue, int last)
+    {
+        var head = queue[0];
+        var survivor = queue[last];
+        var now = NowMs();
+        using var connection = Open(durable: false);
+        using var transaction = connection.BeginTransaction();
+        using var supersede = connection.CreateCommand();
+        supersede.Transaction = transaction;
+        // The run is consecutive in the ticket's pending queue, and only this ticket's one worker changes its pending
+        // rows, so an id range names exactly the run.
+        supersede.CommandText = """
+            UPDATE signals SET state = 'superseded', last_error = $note, completed_at_ms = $now, next_attempt_at_ms = NULL
+            WHERE state = 'pending' AND login = $login AND ticket = $ticket AND id >= $first AND id < $survivor;
+            UPDATE signals SET attempts = $attempts, next_attempt_at_ms = $next WHERE id = $survivor;
+            """;
+        supersede.Parameters.AddWithValue("$note", $"superseded by {survivor.Key}");
+        supersede.Parameters.AddWithValue("$now", now);
+        supersede.Parameters.AddWithValue("$login", login);
+        supersede.Parameters.AddWithValue("$ticket", ticket);
+        supersede.Parameters.AddWithValue("$first", head.Id);
+        supersede.Parameters.AddWithValue("$survivor", survivor.Id);
+        supersede.Parameters.AddWithValue("$attempts", Math.Max(survivor.Attempts, head.Attempts));
+        supersede.Parameters.AddWithValue("$next", (object?)head.NextAttemptAtMs ?? DBNull.Value);
+        supersede.ExecuteNonQuery();
+        transaction.Commit();
+        return queue.Take(last).Select(old => new OutboxSignal
+        {
+            Id = old.Id,
+            IdempotencyKey = old.Key,
+            Login = login,
+            Ticket = ticket,
+            Action = old.Action,
+            Body = "",
+            State = OutboxState.Superseded,
+            DetectedAtMs = old.DetectedAtMs,
+            CreatedAtMs = old.CreatedAtMs,
+            Attempts = old.Attempts,
+            LastError = $"superseded by {survivor.Key}",
+            CompletedAtMs = now,
+        }).ToList();
+    }
+
+    private OutboxSignal Fetch(long id)
+    {
+        using var connection = Open(durable: false);
+        using var fetch = connection.CreateCommand();
+        fetch.CommandText = $"SELECT {Columns} FROM signals WHERE id = $id";
+        fetch.Parameters.AddWithValue("$id", id);
+        return Read(fetch).Single();
+    }
+
+    private sealed record QueuedSignal(long Id, string Key, string Action, int Attempts, long? NextAttemptAtMs, long DetectedAtMs, long CreatedAtMs);
 }
+
+/// <summary>What a ticket's worker sends next (null: nothing), and the changes that made obsolete.</summary>
+public sealed record NextSignal(OutboxSignal? Next, IReadOnlyList<OutboxSignal> Superseded);

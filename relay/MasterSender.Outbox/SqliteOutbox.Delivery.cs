@@ -25,24 +25,27 @@ public sealed partial class SqliteOutbox
     }
 
     public void MarkSent(long id, int attempts, long latencyMs, string? note = null) =>
-        Complete(id, OutboxState.Sent, attempts, note, latencyMs);
+        Write(() => Complete(id, OutboxState.Sent, attempts, note, latencyMs));
 
-    public void MarkRejected(long id, int attempts, string error) => Complete(id, OutboxState.Rejected, attempts, error, null);
+    public Task MarkSentAsync(long id, int attempts, long latencyMs, string? note = null) =>
+        WriteAsync(() => Complete(id, OutboxState.Sent, attempts, note, latencyMs), CancellationToken.None);
 
-    public void MarkExpired(long id, string reason) => Complete(id, OutboxState.Expired, null, reason, null);
+    public void MarkRejected(long id, int attempts, string error) => Write(() => Complete(id, OutboxState.Rejected, attempts, error, null));
+
+    public Task MarkRejectedAsync(long id, int attempts, string error) =>
+        WriteAsync(() => Complete(id, OutboxState.Rejected, attempts, error, null), CancellationToken.None);
+
+    public void MarkExpired(long id, string reason) => Write(() => Complete(id, OutboxState.Expired, null, reason, null));
+
+    public Task MarkExpiredAsync(long id, string reason) =>
+        WriteAsync(() => Complete(id, OutboxState.Expired, null, reason, null), CancellationToken.None);
 
     /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
-    public void RecordFailure(long id, int attempts, string error, long nextAttemptAtMs)
-    {
-        using var connection = Open(durable: false);
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'";
-        command.Parameters.AddWithValue("$attempts", attempts);
-        command.Parameters.AddWithValue("$error", error);
-        command.Parameters.AddWithValue("$next", nextAttemptAtMs);
-        command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
-    }
+    public void RecordFailure(long id, int attempts, string error, long nextAttemptAtMs) =>
+        Write(() => Failure(id, attempts, error, nextAttemptAtMs));
+
+    public Task RecordFailureAsync(long id, int attempts, string error, long nextAttemptAtMs) =>
+        WriteAsync(() => Failure(id, attempts, error, nextAttemptAtMs), CancellationToken.None);
 
     public OutboxCounts Counts()
     {
@@ -71,16 +74,28 @@ public sealed partial class SqliteOutbox
     }
 
     /// <summary>Deletes finished signals completed before <paramref name="completedBeforeMs"/>; never a pending one.</summary>
-    public int DeleteHistory(long completedBeforeMs)
+    public int DeleteHistory(long completedBeforeMs) => Write(() =>
     {
         using var connection = Open(durable: false);
         using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM signals WHERE state <> 'pending' AND completed_at_ms < $before";
         command.Parameters.AddWithValue("$before", completedBeforeMs);
         return command.ExecuteNonQuery();
+    });
+
+    private int Failure(long id, int attempts, string error, long nextAttemptAtMs)
+    {
+        using var connection = Open(durable: false);
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'";
+        command.Parameters.AddWithValue("$attempts", attempts);
+        command.Parameters.AddWithValue("$error", error);
+        command.Parameters.AddWithValue("$next", nextAttemptAtMs);
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteNonQuery();
     }
 
-    private void Complete(long id, OutboxState state, int? attempts, string? error, long? latencyMs)
+    private int Complete(long id, OutboxState state, int? attempts, string? error, long? latencyMs)
     {
         using var connection = Open(durable: false);
         using var command = connection.CreateCommand();
@@ -95,7 +110,7 @@ public sealed partial class SqliteOutbox
         command.Parameters.AddWithValue("$now", NowMs());
         command.Parameters.AddWithValue("$latency", (object?)latencyMs ?? DBNull.Value);
         command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
+        return command.ExecuteNonQuery();
     }
 
     private static string ToColumn(OutboxState state) => state.ToString().ToLowerInvariant();

@@ -14,8 +14,12 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
 {
     private readonly string connectionString;
     private readonly TimeProvider time;
-    private readonly Lock writerGate = new();
+    // One writer at a time, decided here rather than by SQLite: a writer SQLite finds busy sleeps (its busy handler
+    // and Microsoft.Data.Sqlite's retry back off by up to 150 ms), which stalled delivery behind every big commit.
+    // Delivery waits asynchronously (the *Async methods), so no pool thread blocks meanwhile.
+    private readonly SemaphoreSlim writeGate = new(1, 1);
     private SignalWriter? writer;
+    private int disposed;
 
     public SqliteOutbox(string path, TimeProvider time)
     {
@@ -48,20 +52,22 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
         ArgumentNullException.ThrowIfNull(signals);
         ArgumentNullException.ThrowIfNull(bookState);
         var now = NowMs();
-        lock (writerGate)
+        writeGate.Wait();
+        try
         {
             writer ??= new SignalWriter(Open());
-            try
-            {
-                writer.Commit(login, signals, bookState, now);
-            }
-            catch
-            {
-                // The connection may be what broke (file replaced, disk error): the next commit starts afresh.
-                writer.Dispose();
-                writer = null;
-                throw;
-            }
+            writer.Commit(login, signals, bookState, now);
+        }
+        catch
+        {
+            // The connection may be what broke (file replaced, disk error): the next commit starts afresh.
+            writer?.Dispose();
+            writer = null;
+            throw;
+        }
+        finally
+        {
+            writeGate.Release();
         }
     }
 
@@ -76,7 +82,7 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     }
 
     /// <summary>Remembers whom this relay serves, so a restart before the API answers still refuses other accounts.</summary>
-    public void SaveAllowedAccount(AllowedAccount account)
+    public void SaveAllowedAccount(AllowedAccount account) => Write(() =>
     {
         ArgumentNullException.ThrowIfNull(account);
         using var connection = Open();
@@ -85,8 +91,8 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
         command.Parameters.AddWithValue("$login", account.Login);
         command.Parameters.AddWithValue("$path", (object?)account.Mt5Path ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", NowMs());
-        command.ExecuteNonQuery();
-    }
+        return command.ExecuteNonQuery();
+    });
 
     public AllowedAccount? LoadAllowedAccount()
     {
@@ -99,13 +105,44 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
 
     public void Dispose()
     {
-        lock (writerGate)
+        // The host may dispose it twice (it is registered under two service types).
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
-            writer?.Dispose();
-            writer = null;
+            return;
         }
 
+        writeGate.Wait();
+        writer?.Dispose();
+        writer = null;
+        writeGate.Release();
+        writeGate.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+    }
+
+    private T Write<T>(Func<T> write)
+    {
+        writeGate.Wait();
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+    }
+
+    private async Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken)
+    {
+        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return write();
+        }
+        finally
+        {
+            writeGate.Release();
+        }
     }
 
     private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
