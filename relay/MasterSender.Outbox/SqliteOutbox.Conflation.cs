@@ -29,7 +29,9 @@ public sealed partial class SqliteOutbox
         }
 
         var last = RunEnd(queue);
-        var superseded = last > 0 ? await WriteAsync(() => Supersede(login, ticket, queue, last), cancellationToken).ConfigureAwait(false) : [];
+        var superseded = last > 0
+            ? await outcomes.WriteAsync((connection, transaction) => Supersede(connection, transaction, login, ticket, queue, last)).WaitAsync(cancellationToken).ConfigureAwait(false)
+            : [];
         return new NextSignal(Fetch(queue[last].Id), superseded);
     }
 
@@ -44,7 +46,7 @@ public sealed partial class SqliteOutbox
         }
 
         var last = RunEnd(queue);
-        superseded = last > 0 ? Write(() => Supersede(login, ticket, queue, last)) : [];
+        superseded = last > 0 ? outcomes.WriteAsync((connection, transaction) => Supersede(connection, transaction, login, ticket, queue, last)).GetAwaiter().GetResult() : [];
         return Fetch(queue[last].Id);
     }
 
@@ -84,13 +86,11 @@ public sealed partial class SqliteOutbox
         return last;
     }
 
-    private List<OutboxSignal> Supersede(long login, long ticket, List<QueuedSignal> queue, int last)
+    private List<OutboxSignal> Supersede(SqliteConnection connection, SqliteTransaction transaction, long login, long ticket, List<QueuedSignal> queue, int last)
     {
         var head = queue[0];
         var survivor = queue[last];
         var now = NowMs();
-        using var connection = Open(durable: false);
-        using var transaction = connection.BeginTransaction();
         using var supersede = connection.CreateCommand();
         supersede.Transaction = transaction;
         // The run is consecutive in the ticket's pending queue, and only this ticket's one worker changes its pending
@@ -109,7 +109,6 @@ public sealed partial class SqliteOutbox
         supersede.Parameters.AddWithValue("$attempts", Math.Max(survivor.Attempts, head.Attempts));
         supersede.Parameters.AddWithValue("$next", (object?)head.NextAttemptAtMs ?? DBNull.Value);
         supersede.ExecuteNonQuery();
-        transaction.Commit();
         return queue.Take(last).Select(old => new OutboxSignal
         {
             Id = old.Id,

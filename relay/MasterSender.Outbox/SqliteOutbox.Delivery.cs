@@ -24,28 +24,26 @@ public sealed partial class SqliteOutbox
         return Read(command);
     }
 
-    public void MarkSent(long id, int attempts, long latencyMs, string? note = null) =>
-        Write(() => Complete(id, OutboxState.Sent, attempts, note, latencyMs));
+    public void MarkSent(long id, int attempts, long latencyMs, string? note = null) => MarkSentAsync(id, attempts, latencyMs, note).GetAwaiter().GetResult();
 
     public Task MarkSentAsync(long id, int attempts, long latencyMs, string? note = null) =>
-        WriteAsync(() => Complete(id, OutboxState.Sent, attempts, note, latencyMs), CancellationToken.None);
+        outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Sent, attempts, note, latencyMs));
 
-    public void MarkRejected(long id, int attempts, string error) => Write(() => Complete(id, OutboxState.Rejected, attempts, error, null));
+    public void MarkRejected(long id, int attempts, string error) => MarkRejectedAsync(id, attempts, error).GetAwaiter().GetResult();
 
     public Task MarkRejectedAsync(long id, int attempts, string error) =>
-        WriteAsync(() => Complete(id, OutboxState.Rejected, attempts, error, null), CancellationToken.None);
+        outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Rejected, attempts, error, null));
 
-    public void MarkExpired(long id, string reason) => Write(() => Complete(id, OutboxState.Expired, null, reason, null));
+    public void MarkExpired(long id, string reason) => MarkExpiredAsync(id, reason).GetAwaiter().GetResult();
 
     public Task MarkExpiredAsync(long id, string reason) =>
-        WriteAsync(() => Complete(id, OutboxState.Expired, null, reason, null), CancellationToken.None);
+        outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Expired, null, reason, null));
 
     /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
-    public void RecordFailure(long id, int attempts, string error, long nextAttemptAtMs) =>
-        Write(() => Failure(id, attempts, error, nextAttemptAtMs));
+    public void RecordFailure(long id, int attempts, string error, long nextAttemptAtMs) => RecordFailureAsync(id, attempts, error, nextAttemptAtMs).GetAwaiter().GetResult();
 
     public Task RecordFailureAsync(long id, int attempts, string error, long nextAttemptAtMs) =>
-        WriteAsync(() => Failure(id, attempts, error, nextAttemptAtMs), CancellationToken.None);
+        outcomes.WriteAsync((connection, transaction) => Failure(connection, transaction, id, attempts, error, nextAttemptAtMs));
 
     public OutboxCounts Counts()
     {
@@ -74,19 +72,19 @@ public sealed partial class SqliteOutbox
     }
 
     /// <summary>Deletes finished signals completed before <paramref name="completedBeforeMs"/>; never a pending one.</summary>
-    public int DeleteHistory(long completedBeforeMs) => Write(() =>
+    public int DeleteHistory(long completedBeforeMs) => outcomes.WriteAsync((connection, transaction) =>
     {
-        using var connection = Open(durable: false);
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "DELETE FROM signals WHERE state <> 'pending' AND completed_at_ms < $before";
         command.Parameters.AddWithValue("$before", completedBeforeMs);
         return command.ExecuteNonQuery();
-    });
+    }).GetAwaiter().GetResult();
 
-    private int Failure(long id, int attempts, string error, long nextAttemptAtMs)
+    private static int Failure(SqliteConnection connection, SqliteTransaction transaction, long id, int attempts, string error, long nextAttemptAtMs)
     {
-        using var connection = Open(durable: false);
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'";
         command.Parameters.AddWithValue("$attempts", attempts);
         command.Parameters.AddWithValue("$error", error);
@@ -95,10 +93,10 @@ public sealed partial class SqliteOutbox
         return command.ExecuteNonQuery();
     }
 
-    private int Complete(long id, OutboxState state, int? attempts, string? error, long? latencyMs)
+    private int Complete(SqliteConnection connection, SqliteTransaction transaction, long id, OutboxState state, int? attempts, string? error, long? latencyMs)
     {
-        using var connection = Open(durable: false);
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = """
             UPDATE signals SET state = $state, attempts = COALESCE($attempts, attempts), last_error = COALESCE($error, last_error),
                 completed_at_ms = $now, latency_ms = $latency, next_attempt_at_ms = NULL

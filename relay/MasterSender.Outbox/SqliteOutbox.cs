@@ -18,6 +18,7 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     // and Microsoft.Data.Sqlite's retry back off by up to 150 ms), which stalled delivery behind every big commit.
     // Delivery waits asynchronously (the *Async methods), so no pool thread blocks meanwhile.
     private readonly SemaphoreSlim writeGate = new(1, 1);
+    private readonly OutcomeWriter outcomes;
     private SignalWriter? writer;
     private int disposed;
 
@@ -34,8 +35,12 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        using var connection = Open();
-        OutboxSchema.Create(connection);
+        using (var connection = Open())
+        {
+            OutboxSchema.Create(connection);
+        }
+
+        outcomes = new OutcomeWriter(Open(durable: false), writeGate);
     }
 
     public string DatabasePath { get; }
@@ -82,17 +87,17 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     }
 
     /// <summary>Remembers whom this relay serves, so a restart before the API answers still refuses other accounts.</summary>
-    public void SaveAllowedAccount(AllowedAccount account) => Write(() =>
+    public void SaveAllowedAccount(AllowedAccount account) => outcomes.WriteAsync((connection, transaction) =>
     {
         ArgumentNullException.ThrowIfNull(account);
-        using var connection = Open();
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = "INSERT INTO allowed_account (id, login, mt5_path, updated_at_ms) VALUES (1, $login, $path, $now) ON CONFLICT (id) DO UPDATE SET login = excluded.login, mt5_path = excluded.mt5_path, updated_at_ms = excluded.updated_at_ms";
         command.Parameters.AddWithValue("$login", account.Login);
         command.Parameters.AddWithValue("$path", (object?)account.Mt5Path ?? DBNull.Value);
         command.Parameters.AddWithValue("$now", NowMs());
         return command.ExecuteNonQuery();
-    });
+    }).GetAwaiter().GetResult();
 
     public AllowedAccount? LoadAllowedAccount()
     {
@@ -111,38 +116,13 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
             return;
         }
 
+        outcomes.Dispose();
         writeGate.Wait();
         writer?.Dispose();
         writer = null;
         writeGate.Release();
         writeGate.Dispose();
         SqliteConnection.ClearPool(new SqliteConnection(connectionString));
-    }
-
-    private T Write<T>(Func<T> write)
-    {
-        writeGate.Wait();
-        try
-        {
-            return write();
-        }
-        finally
-        {
-            writeGate.Release();
-        }
-    }
-
-    private async Task<T> WriteAsync<T>(Func<T> write, CancellationToken cancellationToken)
-    {
-        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return write();
-        }
-        finally
-        {
-            writeGate.Release();
-        }
     }
 
     private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();

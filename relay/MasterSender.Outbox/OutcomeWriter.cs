@@ -1,0 +1,125 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+
+namespace MasterSender.Outbox;
+
+/// <summary>
+/// Writes delivery outcomes (sent, rejected, failed, superseded) from every ticket's worker together: whatever queued
+/// up while the last transaction was being written goes in the next one. One UPDATE per transaction capped delivery
+/// at about 1,500 signals a second behind the trailing-stop commits; a batch costs about what one did. Each write
+/// runs in its own savepoint, so one that fails is reported to its caller alone.
+/// </summary>
+internal sealed class OutcomeWriter : IDisposable
+{
+    private const int MaxBatch = 4096;
+
+    private readonly Channel<QueuedWrite> queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim gate;
+    private readonly SqliteConnection connection;
+    private readonly Task loop;
+
+    /// <param name="connection">Opened for this writer alone.</param>
+    /// <param name="gate">Held while writing, shared with the outbox's other writers so SQLite never finds itself busy.</param>
+    public OutcomeWriter(SqliteConnection connection, SemaphoreSlim gate)
+    {
+        this.connection = connection;
+        this.gate = gate;
+        loop = Task.Run(RunAsync);
+    }
+
+    public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write)
+    {
+        var item = new QueuedWrite<T>(write);
+        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(item), this);
+        return item.Task;
+    }
+
+    public void Dispose()
+    {
+        queue.Writer.TryComplete();
+        loop.Wait(TimeSpan.FromSeconds(10));
+        connection.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<QueuedWrite>();
+        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
+            {
+                batch.Add(item);
+            }
+
+            await gate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                using var transaction = connection.BeginTransaction();
+                foreach (var item in batch)
+                {
+                    item.Run(connection, transaction);
+                }
+
+                transaction.Commit();
+                batch.ForEach(item => item.Finish(null));
+            }
+#pragma warning disable CA1031 // The commit itself failed (disk full, I/O error): every caller hears it and retries later.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                batch.ForEach(item => item.Finish(failure));
+            }
+            finally
+            {
+                gate.Release();
+                batch.Clear();
+            }
+        }
+    }
+
+    private abstract class QueuedWrite
+    {
+        public abstract void Run(SqliteConnection connection, SqliteTransaction transaction);
+
+        /// <summary>Completes the caller's task: with the write's own error if it failed, else with <paramref name="commitFailure"/> if given.</summary>
+        public abstract void Finish(Exception? commitFailure);
+    }
+
+    private sealed class QueuedWrite<T>(Func<SqliteConnection, SqliteTransaction, T> write) : QueuedWrite
+    {
+        private readonly TaskCompletionSource<T> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? result;
+        private Exception? error;
+
+        public Task<T> Task => done.Task;
+
+        public override void Run(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            transaction.Save("item");
+            try
+            {
+                result = write(connection, transaction);
+                transaction.Release("item");
+            }
+#pragma warning disable CA1031 // Reported to this write's caller only; the batch goes on.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                transaction.Rollback("item");
+                error = failure;
+            }
+        }
+
+        public override void Finish(Exception? commitFailure)
+        {
+            if ((error ?? commitFailure) is { } failure)
+            {
+                done.TrySetException(failure);
+            }
+            else
+            {
+                done.TrySetResult(result!);
+            }
+        }
+    }
+}
