@@ -12,11 +12,13 @@ namespace MasterSender.Outbox;
 internal sealed class OutcomeWriter : IDisposable
 {
     private const int MaxBatch = 4096;
+    private const long CheckpointEveryMs = 1000;
 
     private readonly Channel<QueuedWrite> queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly SemaphoreSlim gate;
     private readonly SqliteConnection connection;
     private readonly Task loop;
+    private long lastCheckpointMs = Environment.TickCount64;
 
     /// <param name="connection">Opened for this writer alone.</param>
     /// <param name="gate">Held while writing, shared with the outbox's other writers so SQLite never finds itself busy.</param>
@@ -24,6 +26,12 @@ internal sealed class OutcomeWriter : IDisposable
     {
         this.connection = connection;
         this.gate = gate;
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
+            pragma.ExecuteNonQuery();
+        }
+
         loop = Task.Run(RunAsync);
     }
 
@@ -74,6 +82,32 @@ internal sealed class OutcomeWriter : IDisposable
                 gate.Release();
                 batch.Clear();
             }
+
+            Checkpoint();
+        }
+    }
+
+    /// <summary>
+    /// Copies the WAL into the database now and then, outside the gate so the commit path never waits for it (its own
+    /// connection does not checkpoint). PASSIVE: it never blocks a reader or the next writer.
+    /// </summary>
+    private void Checkpoint()
+    {
+        if (Environment.TickCount64 - lastCheckpointMs < CheckpointEveryMs)
+        {
+            return;
+        }
+
+        lastCheckpointMs = Environment.TickCount64;
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            command.ExecuteNonQuery();
+        }
+        catch (SqliteException)
+        {
+            // A failed checkpoint only leaves the WAL longer for a while; the next one tries again.
         }
     }
 

@@ -18,6 +18,13 @@ internal sealed class SignalWriter : IDisposable
     public SignalWriter(SqliteConnection connection)
     {
         this.connection = connection;
+        // Checkpoints (copying the WAL into the database, with an fsync) are the outcome writer's job, off this path.
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
+            pragma.ExecuteNonQuery();
+        }
+
         insertSignal = connection.CreateCommand();
         insertSignal.CommandText = """
             INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms)
