@@ -13,7 +13,7 @@ public sealed partial class SqliteOutbox
     /// </summary>
     public IReadOnlyList<OutboxSignal> PendingHeads(int limit)
     {
-        using var connection = Open();
+        using var connection = OpenForReading();
         using var command = connection.CreateCommand();
         command.CommandText = $"""
             SELECT {Columns} FROM signals s
@@ -47,7 +47,7 @@ public sealed partial class SqliteOutbox
 
     public OutboxCounts Counts()
     {
-        using var connection = Open();
+        using var connection = OpenForReading();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT state, COUNT(*) FROM signals GROUP BY state";
         using var reader = command.ExecuteReader();
@@ -63,7 +63,7 @@ public sealed partial class SqliteOutbox
     /// <summary>The most recent signals, newest first, optionally of one state: the page's history.</summary>
     public IReadOnlyList<OutboxSignal> Recent(int limit, OutboxState? state = null)
     {
-        using var connection = Open();
+        using var connection = OpenForReading();
         using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM signals WHERE $state IS NULL OR state = $state ORDER BY id DESC LIMIT $limit";
         command.Parameters.AddWithValue("$state", state is null ? DBNull.Value : ToColumn(state.Value));

@@ -79,7 +79,7 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     /// <summary>The book state last committed for this account, or null when none.</summary>
     public string? LoadBook(long login)
     {
-        using var connection = Open();
+        using var connection = OpenForReading();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT state FROM books WHERE login = $login";
         command.Parameters.AddWithValue("$login", login);
@@ -101,7 +101,7 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
 
     public AllowedAccount? LoadAllowedAccount()
     {
-        using var connection = Open();
+        using var connection = OpenForReading();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT login, mt5_path FROM allowed_account WHERE id = 1";
         using var reader = command.ExecuteReader();
@@ -134,6 +134,14 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     /// of its own; the next durable commit or checkpoint carries it to disk). Losing one only means the signal is
     /// sent again after a restart, which the API answers with 409 duplicate: an fsync there would buy nothing.
     /// </param>
+    /// <summary>A pooled connection for queries: WAL readers neither wait for the writer nor make it wait.</summary>
+    private SqliteConnection OpenForReading()
+    {
+        var connection = new SqliteConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+
     private SqliteConnection Open(bool durable = true)
     {
         var connection = new SqliteConnection(connectionString);

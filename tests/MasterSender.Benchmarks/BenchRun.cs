@@ -43,13 +43,9 @@ internal static class BenchRun
             sustained = progress.Run("sustained state messages through ingress + book", () => SustainedScenario.Run(ingress));
         }
 
-        TradeToApiResult toApi;
-        BurstResult burst;
-        await using (var relay = await RelayRig.StartAsync(new RelayRigOptions()))
-        {
-            toApi = await progress.RunAsync("trade change -> loopback API, single trades at random times", () => TradeToApiScenario.RunAsync(relay, n, TradeSeed));
-            burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => BurstScenario.RunAsync(relay));
-        }
+        var toApi = await progress.RunAsync("trade change -> loopback API, single trades at random times",
+            () => WithRigAsync(new RelayRigOptions { Wire = true }, relay => TradeToApiScenario.RunAsync(relay, n, TradeSeed)));
+        var burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => WithRigAsync(new RelayRigOptions(), BurstScenario.RunAsync));
 
         var distant = await progress.RunAsync("API 50 ms away, 100 tickets at once",
             () => WithRigAsync(new RelayRigOptions { OpenPositions = DistantApiScenario.Tickets, ApiDelay = DistantApiScenario.ApiDelay }, DistantApiScenario.RunAsync));

@@ -20,6 +20,9 @@ internal sealed record RelayRigOptions
     /// <summary>Delay the sandbox adds before each broadcast answer (a distant API).</summary>
     public TimeSpan ApiDelay { get; init; }
 
+    /// <summary>Connect as the EA does (<see cref="EaWireClient"/>) instead of through the simulator's NetMQ DEALER.</summary>
+    public bool Wire { get; init; }
+
     /// <summary>Signals:MaxParallelDeliveries; null keeps the relay's default.</summary>
     public int? MaxParallelDeliveries { get; init; }
 }
@@ -35,18 +38,24 @@ internal sealed class RelayRig : IAsyncDisposable
     private readonly WebApplication _relay;
     private readonly string _folder;
 
-    private RelayRig(SandboxHost sandbox, WebApplication relay, string folder, TerminalSimulator terminal, IReadOnlyList<long> tickets)
+    private readonly TerminalSimulator? _simulator;
+
+    private RelayRig(SandboxHost sandbox, WebApplication relay, string folder, TerminalSimulator? simulator, EaWireClient? wire, IReadOnlyList<long> tickets)
     {
         _sandbox = sandbox;
         _relay = relay;
         _folder = folder;
-        Terminal = terminal;
+        _simulator = simulator;
+        Wire = wire;
         Tickets = tickets;
         Arrivals = new ArrivalRecorder(sandbox.State);
         Commits = new CommitRecorder(relay.Services.GetRequiredService<SignalPipeline>());
     }
 
-    public TerminalSimulator Terminal { get; }
+    public TerminalSimulator Terminal => _simulator ?? throw new InvalidOperationException("This rig connected the wire client, not the simulator.");
+
+    /// <summary>Set when <see cref="RelayRigOptions.Wire"/> was.</summary>
+    public EaWireClient? Wire { get; }
 
     /// <summary>The positions opened before connecting (<see cref="RelayRigOptions.OpenPositions"/>).</summary>
     public IReadOnlyList<long> Tickets { get; }
@@ -110,23 +119,33 @@ internal sealed class RelayRig : IAsyncDisposable
             .Select(i => terminal.Open("EURUSD", i % 2 == 0 ? PositionSide.Buy : PositionSide.Sell, 0.01, 1.08 + (i * 1e-5)).Ticket)
             .ToList();
         var ingress = relay.Services.GetRequiredService<IngressService>();
-        var simulator = new TerminalSimulator(terminal, $"tcp://127.0.0.1:{ingress.Port}", new SimulatorSettings { AutoHeartbeat = true });
-        var welcome = await simulator.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        if (!welcome.Accepted)
+        TerminalSimulator? simulator = null;
+        EaWireClient? wire = null;
+        if (options.Wire)
         {
-            throw new InvalidOperationException("The relay refused the simulator: " + welcome.Message);
+            wire = EaWireClient.Connect(ingress.Port, terminal);
+        }
+        else
+        {
+            simulator = new TerminalSimulator(terminal, $"tcp://127.0.0.1:{ingress.Port}", new SimulatorSettings { AutoHeartbeat = true });
+            var welcome = await simulator.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            if (!welcome.Accepted)
+            {
+                throw new InvalidOperationException("The relay refused the simulator: " + welcome.Message);
+            }
         }
 
         // The connect snapshot becomes the baseline; changes made before it is applied would be adopted silently.
         await Until(() => ingress.ReadBook(Fixtures.Login, book => book.HasBaseline), "the relay adopting the terminal's snapshot");
-        return new RelayRig(sandbox, relay, folder, simulator, tickets);
+        return new RelayRig(sandbox, relay, folder, simulator, wire, tickets);
     }
 
     public async ValueTask DisposeAsync()
     {
         Arrivals.Dispose();
         Commits.Dispose();
-        Terminal.Dispose();
+        _simulator?.Dispose();
+        Wire?.Dispose();
         await _relay.StopAsync();
         await _relay.DisposeAsync();
         await _sandbox.DisposeAsync();

@@ -29,15 +29,16 @@ internal static class TradeToApiScenario
     public static async Task<TradeToApiResult> RunAsync(RelayRig rig, int samples, int seed)
     {
         ArgumentNullException.ThrowIfNull(rig);
-        var ticket = rig.Terminal.Open("EURUSD", PositionSide.Buy, 1, 1.08);
+        var ea = rig.Wire ?? throw new ArgumentException("Trade → API is measured on a rig with the wire client.", nameof(rig));
+        var ticket = ea.Open("EURUSD", PositionSide.Buy, 1, 1.08);
         await rig.Arrivals.RequireCountAsync(rig.Arrivals.Count + 1, TimeSpan.FromSeconds(10), "the first OPEN");
 
         var random = new Random(seed);
-        await ChangeAtRandomTimesAsync(rig, ticket, random, Warmup, WarmupMaxGapMs);
-        return await ChangeAtRandomTimesAsync(rig, ticket, random, samples, MaxGapMs);
+        await ChangeAtRandomTimesAsync(rig, ea, ticket, random, Warmup, WarmupMaxGapMs);
+        return await ChangeAtRandomTimesAsync(rig, ea, ticket, random, samples, MaxGapMs);
     }
 
-    private static async Task<TradeToApiResult> ChangeAtRandomTimesAsync(RelayRig rig, long ticket, Random random, int changes, double maxGapMs)
+    private static async Task<TradeToApiResult> ChangeAtRandomTimesAsync(RelayRig rig, EaWireClient ea, long ticket, Random random, int changes, double maxGapMs)
     {
         var start = rig.Arrivals.Count;
         var commitStart = rig.Commits.Count;
@@ -47,7 +48,7 @@ internal static class TradeToApiScenario
             // Pacing only; arrivals are awaited below, on the API's own event.
             await Task.Delay(TimeSpan.FromMilliseconds(random.NextDouble() * maxGapMs));
             changedAt[i] = Stopwatch.GetTimestamp();
-            rig.Terminal.Modify(ticket, SlTag.Of(start + i), 0);
+            ea.Modify(ticket, SlTag.Of(start + i), 0);
         }
 
         // The last change cannot be superseded: once it is at the API, every earlier one is there or overtaken.
