@@ -1,6 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
-
 namespace MasterSender.Relay.Tests;
 
 /// <summary>The log file is the provider's record of what the relay did; it must be complete and hold no secret.</summary>
@@ -10,16 +7,7 @@ public sealed class LogFileTests
     public async Task After_shutdown_the_log_file_holds_the_login_and_neither_the_password_nor_the_token()
     {
         await using var relay = await RelayUnderTest.StartAsync();
-        using (var handler = new HttpClientHandler { CookieContainer = new CookieContainer() })
-        using (var browser = new HttpClient(handler) { BaseAddress = new Uri(relay.PageUrl) })
-        {
-            var antiforgery = (await browser.GetFromJsonAsync<Dictionary<string, string>>("/api/antiforgery"))!["token"];
-            using var login = new HttpRequestMessage(HttpMethod.Post, "/api/login") { Content = JsonContent.Create(new { username = RelayUnderTest.User, password = RelayUnderTest.Password }) };
-            login.Headers.Add("Origin", $"http://127.0.0.1:{relay.PagePort}");
-            login.Headers.Add("X-CSRF-TOKEN", antiforgery);
-            using var answer = await browser.SendAsync(login);
-            Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
-        }
+        (await relay.LogInThroughThePageAsync()).Dispose();
 
         var token = Assert.Single(relay.Api.IssuedTokens);
         await relay.StopRelayAsync();

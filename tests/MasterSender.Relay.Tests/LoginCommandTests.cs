@@ -3,7 +3,6 @@ using MasterSender.Broadcast;
 using MasterSender.Relay.Hosting;
 using MasterSender.SandboxApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -20,15 +19,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
 
     private string ApiUrl => _sandbox!.Urls.First();
 
-    public async Task InitializeAsync()
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        _sandbox = builder.Build();
-        _sandbox.MapSandboxApi(_api);
-        await _sandbox.StartAsync();
-    }
+    public async Task InitializeAsync() => _sandbox = await RelayUnderTest.StartSandboxAsync(_api);
 
     public async Task DisposeAsync()
     {

@@ -79,14 +79,7 @@ public sealed class PageSecurityTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task No_secret_reaches_the_page()
     {
-        using var handler = new HttpClientHandler { CookieContainer = new CookieContainer() };
-        using var browser = new HttpClient(handler) { BaseAddress = new Uri(_relay.PageUrl) };
-        var antiforgery = (await browser.GetFromJsonAsync<Dictionary<string, string>>("/api/antiforgery"))!["token"];
-        using var login = new HttpRequestMessage(HttpMethod.Post, "/api/login") { Content = JsonContent.Create(new { username = RelayUnderTest.User, password = RelayUnderTest.Password }) };
-        login.Headers.Add("Origin", $"http://127.0.0.1:{_relay.PagePort}");
-        login.Headers.Add("X-CSRF-TOKEN", antiforgery);
-        using var answer = await browser.SendAsync(login);
-        Assert.Equal(HttpStatusCode.NoContent, answer.StatusCode);
+        using var browser = await _relay.LogInThroughThePageAsync();
 
         var status = await browser.GetStringAsync("/api/status");
         var signals = await browser.GetStringAsync("/api/signals");

@@ -37,13 +37,8 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public static async Task<RelayUnderTest> StartAsync()
     {
         var folder = Directory.CreateTempSubdirectory("ms-relay-").FullName;
-        var sandboxBuilder = WebApplication.CreateSlimBuilder();
-        sandboxBuilder.Logging.ClearProviders();
-        sandboxBuilder.WebHost.UseUrls("http://127.0.0.1:0");
-        var sandbox = sandboxBuilder.Build();
         var api = new SandboxApiState { Username = User, Password = Password, AllowedMt5Id = Login, Mt5Path = @"C:\Program Files\MetaTrader 5" };
-        sandbox.MapSandboxApi(api);
-        await sandbox.StartAsync();
+        var sandbox = await StartSandboxAsync(api);
 
         var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
         {
@@ -56,6 +51,31 @@ internal sealed class RelayUnderTest : IAsyncDisposable
         var relay = RelayApp.Build(builder);
         await relay.StartAsync();
         return new RelayUnderTest(relay, sandbox, api, folder);
+    }
+
+    /// <summary>The sandbox API on real Kestrel, on a free loopback port.</summary>
+    public static async Task<WebApplication> StartSandboxAsync(SandboxApiState api)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var sandbox = builder.Build();
+        sandbox.MapSandboxApi(api);
+        await sandbox.StartAsync();
+        return sandbox;
+    }
+
+    /// <summary>Logs in as a browser on the page would (antiforgery token, same Origin); returns that browser.</summary>
+    public async Task<HttpClient> LogInThroughThePageAsync()
+    {
+        var browser = new HttpClient(new HttpClientHandler { CookieContainer = new System.Net.CookieContainer() }) { BaseAddress = new Uri(PageUrl) };
+        var antiforgery = (await System.Net.Http.Json.HttpClientJsonExtensions.GetFromJsonAsync<Dictionary<string, string>>(browser, "/api/antiforgery"))!["token"];
+        using var login = new HttpRequestMessage(HttpMethod.Post, "/api/login") { Content = System.Net.Http.Json.JsonContent.Create(new { username = User, password = Password }) };
+        login.Headers.Add("Origin", $"http://127.0.0.1:{PagePort}");
+        login.Headers.Add("X-CSRF-TOKEN", antiforgery);
+        using var answer = await browser.SendAsync(login);
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, answer.StatusCode);
+        return browser;
     }
 
     /// <summary>Stops and disposes the relay (which flushes its logs), keeping the data folder to look at.</summary>
