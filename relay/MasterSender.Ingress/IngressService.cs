@@ -154,7 +154,7 @@ public sealed class IngressService : BackgroundService
     {
         lock (_gate)
         {
-            _sessions.Sweep();
+            _sessions.Sweep(_endpoint!.Send);
         }
     }
 }

@@ -16,6 +16,9 @@ internal sealed class PeerSession(byte[] identity, Hello hello, long nowMs)
     /// <summary>A resync was asked for and no snapshot has come since.</summary>
     public bool AwaitingSnapshot { get; set; } = true;
     public long LastResyncAtMs { get; set; } = long.MinValue / 2;
+
+    /// <summary>Storing this terminal's state failed again within a second of the last resync: the sweep asks later.</summary>
+    public bool ResyncDue { get; set; }
     public AccountInfo Account { get; set; } = hello.Account;
 }
 

@@ -24,6 +24,9 @@ internal sealed class SessionManager(
     private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan UnknownSessionReplyEvery = TimeSpan.FromSeconds(1);
 
+    // While the disk refuses writes, a resync per failed commit would have the EA send its whole state in a loop.
+    private static readonly TimeSpan StoreFailureResyncEvery = TimeSpan.FromSeconds(1);
+
     private readonly Dictionary<string, PeerSession> _sessions = [];
     private readonly Dictionary<string, PeerNotes> _notes = [];
 
@@ -75,9 +78,14 @@ internal sealed class SessionManager(
     }
 
     /// <summary>Ends sessions that went quiet; called about once a second.</summary>
-    public void Sweep()
+    public void Sweep(Action<OutboundFrame> send)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var peer in _sessions.Values.Where(p => p.ResyncDue).ToList())
+        {
+            ResyncAfterStoreFailure(peer, now, send);
+        }
+
         foreach (var (peerId, peer) in _sessions.Where(s => now - s.Value.LastMessageAtMs >= options.TerminalTimeout.TotalMilliseconds).ToList())
         {
             _sessions.Remove(peerId);
@@ -192,7 +200,7 @@ internal sealed class SessionManager(
 #pragma warning restore CA1031
         {
             logger.LogError(exception, "Could not load the stored book of terminal {Login}; asking for a snapshot to derive it again", peer.Login);
-            RequestSnapshot(peer, now, send, ResyncReasons.SeqGap, force: true);
+            ResyncAfterStoreFailure(peer, now, send);
             return;
         }
 
@@ -210,11 +218,24 @@ internal sealed class SessionManager(
         {
             logger.LogError(failure.Error, "Could not store the state of terminal {Login}; asking for a snapshot to derive it again", failure.Login);
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            foreach (var peer in _sessions.Values.Where(peer => peer.Login == failure.Login))
+            foreach (var peer in _sessions.Values.Where(peer => peer.Login == failure.Login).ToList())
             {
-                RequestSnapshot(peer, now, send, ResyncReasons.SeqGap, force: true);
+                ResyncAfterStoreFailure(peer, now, send);
             }
         }
+    }
+
+    /// <summary>Asks for the state again at once, or, if the last request was under a second ago, on a later sweep.</summary>
+    private void ResyncAfterStoreFailure(PeerSession peer, long now, Action<OutboundFrame> send)
+    {
+        if (now - peer.LastResyncAtMs < StoreFailureResyncEvery.TotalMilliseconds)
+        {
+            peer.ResyncDue = true;
+            return;
+        }
+
+        peer.ResyncDue = false;
+        RequestSnapshot(peer, now, send, ResyncReasons.SeqGap, force: true);
     }
 
     private void RequestSnapshot(PeerSession peer, long now, Action<OutboundFrame> send, string reason, bool force = false)

@@ -23,6 +23,9 @@ internal sealed class RecordingJournal : ISignalJournal
 
     public int Commits { get; private set; }
 
+    /// <summary>While true every commit throws, like a full disk.</summary>
+    public bool Failing { get; set; }
+
     public string? LoadBook(long login)
     {
         lock (_gate)
@@ -33,6 +36,11 @@ internal sealed class RecordingJournal : ISignalJournal
 
     public void Commit(long login, IReadOnlyList<Signal> signals, string bookState)
     {
+        if (Failing)
+        {
+            throw new IOException("No space left on device");
+        }
+
         lock (_gate)
         {
             _signals.AddRange(signals);

@@ -184,4 +184,23 @@ public sealed class ScenarioTests : IAsyncLifetime
         var signals = await ExactlyAsync(terminal, 2);
         Assert.Equal(SignalAction.Modify, signals[1].Action);
     }
+
+    [Fact]
+    public async Task When_storing_fails_the_terminal_is_asked_for_a_snapshot_and_nothing_is_lost_once_the_disk_recovers()
+    {
+        var terminal = await _relay.ConnectedSimulatorAsync();
+        _relay.Journal.Failing = true;
+
+        var first = terminal.Open("EURUSD", PositionSide.Buy, 1.0, 1.085);
+        var second = terminal.Open("GBPUSD", PositionSide.Sell, 0.5, 1.25);
+        await Eventually.True(() => terminal.ResyncsReceived > 0, "a resync asking for the state the relay could not store");
+        Assert.Empty(_relay.Journal.Signals);
+
+        _relay.Journal.Failing = false;
+        terminal.SendSnapshot("periodic");
+
+        var signals = await ExactlyAsync(terminal, 2);
+        Assert.Equal(["OPEN", "OPEN"], Actions(signals));
+        Assert.Equal([first, second], signals.Select(s => s.MasterTicket).Order());
+    }
 }

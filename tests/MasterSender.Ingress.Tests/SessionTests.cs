@@ -1,5 +1,6 @@
 using MasterSender.Core.Accounts;
 using MasterSender.Core.Protocol;
+using MasterSender.Core.Signals;
 using MasterSender.Simulator;
 using Microsoft.Extensions.Time.Testing;
 
@@ -148,6 +149,31 @@ public sealed class SessionTests
         terminal.SendHeartbeat();
         await Eventually.True(() => terminal.ResyncsReceived == 1, "a resync telling the EA to say hello again");
         await Eventually.True(() => relay.Status.Current.Connected, "the EA to be welcomed again");
+    }
+
+    [Fact]
+    public async Task While_storing_keeps_failing_the_terminal_is_asked_for_its_state_once_a_second_not_in_a_loop()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var relay = await IngressHost.StartAsync(time: time);
+        var terminal = await relay.ConnectedSimulatorAsync();
+        relay.Journal.Failing = true;
+
+        terminal.Open("EURUSD", PositionSide.Buy, 1.0, 1.085);
+        await Eventually.True(() => terminal.ResyncsReceived == 1, "a resync for the state that could not be stored");
+        // The simulator answers with a snapshot, which fails to store too; more state in the same second changes nothing.
+        terminal.SendSnapshot("changed");
+        var replies = terminal.HeartbeatRepliesReceived;
+        terminal.SendHeartbeat();
+        await Eventually.True(() => terminal.HeartbeatRepliesReceived > replies, "the relay to have handled every earlier message");
+        Assert.Equal(1, terminal.ResyncsReceived);
+
+        time.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(() => terminal.ResyncsReceived == 2, "the next resync, from the sweep a second later");
+
+        relay.Journal.Failing = false;
+        terminal.SendSnapshot("changed");
+        Assert.Equal("OPEN", Assert.Single(await relay.SignalsAsync(1)).Action.ToWire());
     }
 
     [Fact]
