@@ -1,25 +1,22 @@
 namespace MasterSender.Ingress;
 
-/// <summary>Counters for the status page; written by the socket and processing threads, read by anyone.</summary>
+/// <summary>Counters for the status page; written on the socket thread, read by anyone.</summary>
 public sealed class IngressMetrics
 {
     private long _framesReceived;
     private long _malformed;
-    private long _droppedQueueFull;
     private long _resyncsSent;
     private long _sessionsAccepted;
     private long _sessionsRefused;
 
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
     public long Malformed => Interlocked.Read(ref _malformed);
-    public long DroppedQueueFull => Interlocked.Read(ref _droppedQueueFull);
     public long ResyncsSent => Interlocked.Read(ref _resyncsSent);
     public long SessionsAccepted => Interlocked.Read(ref _sessionsAccepted);
     public long SessionsRefused => Interlocked.Read(ref _sessionsRefused);
 
     internal void FrameReceived() => Interlocked.Increment(ref _framesReceived);
     internal void MalformedFrame() => Interlocked.Increment(ref _malformed);
-    internal void DroppedBecauseQueueFull() => Interlocked.Increment(ref _droppedQueueFull);
     internal void ResyncSent() => Interlocked.Increment(ref _resyncsSent);
     internal void SessionAccepted() => Interlocked.Increment(ref _sessionsAccepted);
     internal void SessionRefused() => Interlocked.Increment(ref _sessionsRefused);

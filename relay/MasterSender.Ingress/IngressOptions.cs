@@ -28,9 +28,4 @@ public sealed class IngressOptions
     /// <summary><c>Ingress:MaxFrameBytes</c>: a larger frame drops the connection (docs/protocol.md).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;
-
-    /// <summary><c>Ingress:QueueCapacity</c>: frames waiting for processing. Past it frames are dropped and the seq gap
-    /// that follows makes the EA resend a snapshot, so nothing is lost, and memory stays bounded under a flood.</summary>
-    [Range(16, 1_000_000)]
-    public int QueueCapacity { get; set; } = 65_536;
 }

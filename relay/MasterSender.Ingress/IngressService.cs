@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Threading.Channels;
 using MasterSender.Core.Accounts;
 using MasterSender.Core.Pipeline;
 using Microsoft.Extensions.Hosting;
@@ -9,8 +8,8 @@ using Microsoft.Extensions.Options;
 namespace MasterSender.Ingress;
 
 /// <summary>
-/// Binds the EA port at start (so a taken port stops the relay with a clear message), then feeds every inbound
-/// frame to the session rules and the signal pipeline on one processing task.
+/// Binds the EA port at start (so a taken port stops the relay with a clear message), then applies every inbound
+/// frame to the session rules and the signal pipeline on the socket's own thread (<see cref="RouterEndpoint"/>).
 /// </summary>
 public sealed class IngressService : BackgroundService
 {
@@ -24,7 +23,7 @@ public sealed class IngressService : BackgroundService
     private readonly SessionManager _sessions;
     private readonly SignalPipeline _pipeline;
     private readonly Lock _gate = new();
-    private readonly Channel<InboundFrame> _inbound;
+    private int _handledSinceCommit;
     private RouterEndpoint? _endpoint;
     private ITimer? _sweepTimer;
 
@@ -44,12 +43,6 @@ public sealed class IngressService : BackgroundService
         _logger = logger;
         _pipeline = pipeline;
         _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion);
-        _inbound = Channel.CreateBounded<InboundFrame>(new BoundedChannelOptions(_options.QueueCapacity)
-        {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
     }
 
     public static string RelayVersion { get; } =
@@ -69,7 +62,7 @@ public sealed class IngressService : BackgroundService
         }
     }
 
-    /// <summary>Reads the account's book consistently: the processing thread mutates it under the same lock.</summary>
+    /// <summary>Reads the account's book consistently: the socket thread mutates it under the same lock.</summary>
     public T ReadBook<T>(long login, Func<Core.Book.TradeBook, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -81,7 +74,7 @@ public sealed class IngressService : BackgroundService
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _endpoint = new RouterEndpoint(_options, _inbound.Writer, _metrics);
+        _endpoint = new RouterEndpoint(_options, OnFrame, CommitStaged, _metrics);
         _logger.LogInformation("Listening for the EA on tcp://127.0.0.1:{Port}", _endpoint.Port);
         _sweepTimer = _time.CreateTimer(_ => Sweep(), null, SweepPeriod, SweepPeriod);
         return base.StartAsync(cancellationToken);
@@ -105,49 +98,45 @@ public sealed class IngressService : BackgroundService
         base.Dispose();
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        // A dedicated thread rather than the thread pool: a signal must not wait behind page requests or a
-        // starved pool, and a blocked wait wakes directly when the socket thread writes.
-        Task.Factory.StartNew(() => Process(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+    // The socket thread does the work (RouterEndpoint); nothing runs here.
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
 
-    private void Process(CancellationToken stoppingToken)
+    private void OnFrame(InboundFrame frame, Action<OutboundFrame> send)
     {
-        var reader = _inbound.Reader;
-        try
+        lock (_gate)
         {
-            while (!stoppingToken.IsCancellationRequested)
+            try
             {
-                // Group commit: what queued up while the last commit was on disk goes in one transaction. A cap
-                // keeps a flood from holding the first signal of the batch back for long.
-                var handled = 0;
-                while (reader.TryRead(out var frame))
-                {
-                    lock (_gate)
-                    {
-                        _sessions.Handle(frame, _endpoint!.Send);
-                        if (++handled == MaxFramesPerCommit)
-                        {
-                            _sessions.CommitStaged(_endpoint.Send);
-                            handled = 0;
-                        }
-                    }
-                }
+                _sessions.Handle(frame, send);
+            }
+#pragma warning disable CA1031 // This runs on the socket thread: one bad message must not stop the EA's connection.
+            catch (Exception failure)
+#pragma warning restore CA1031
+            {
+                _logger.LogError(failure, "Handling a message from the EA failed; the terminal will resend its state");
+            }
 
-                lock (_gate)
-                {
-                    _sessions.CommitStaged(_endpoint!.Send);
-                }
-
-                if (!reader.WaitToReadAsync(stoppingToken).AsTask().GetAwaiter().GetResult())
-                {
-                    return;
-                }
+            // Group commit: what queued up while the last commit was on disk goes in one transaction. A cap keeps a
+            // flood from holding the first signal of the batch back for long.
+            if (++_handledSinceCommit == MaxFramesPerCommit)
+            {
+                CommitStagedLocked(send);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+    }
+
+    private void CommitStaged(Action<OutboundFrame> send)
+    {
+        lock (_gate)
         {
-            // Shutting down.
+            CommitStagedLocked(send);
         }
+    }
+
+    private void CommitStagedLocked(Action<OutboundFrame> send)
+    {
+        _handledSinceCommit = 0;
+        _sessions.CommitStaged(send);
     }
 
     private void Sweep()

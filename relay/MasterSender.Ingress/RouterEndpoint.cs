@@ -1,12 +1,13 @@
-using System.Threading.Channels;
 using NetMQ;
 using NetMQ.Sockets;
 
 namespace MasterSender.Ingress;
 
 /// <summary>
-/// Owns the ROUTER socket and the only thread that touches it (its poller's). Inbound messages go to a bounded
-/// channel without ever waiting; replies come back through a <see cref="NetMQQueue{T}"/> the same poller drains.
+/// Owns the ROUTER socket and the only thread that touches it (its poller's), which also processes every inbound
+/// message: handing frames to another thread cost a thread wake-up per trade. While it works (a commit, about half a
+/// millisecond), NetMQ and TCP hold what arrives, and a flood slows the EA's sends instead of dropping frames.
+/// Replies come back through a <see cref="NetMQQueue{T}"/> the same poller drains.
 /// </summary>
 internal sealed class RouterEndpoint : IDisposable
 {
@@ -16,12 +17,16 @@ internal sealed class RouterEndpoint : IDisposable
     private readonly RouterSocket _router = new();
     private readonly NetMQQueue<OutboundFrame> _outbound = new();
     private readonly NetMQPoller _poller;
-    private readonly ChannelWriter<InboundFrame> _inbound;
+    private readonly Action<InboundFrame, Action<OutboundFrame>> _onFrame;
+    private readonly Action<Action<OutboundFrame>> _onDrained;
     private readonly IngressMetrics _metrics;
 
-    public RouterEndpoint(IngressOptions options, ChannelWriter<InboundFrame> inbound, IngressMetrics metrics)
+    /// <param name="onFrame">Handles one inbound message on the socket thread; the second argument sends a reply.</param>
+    /// <param name="onDrained">Runs after each drained batch (the group commit).</param>
+    public RouterEndpoint(IngressOptions options, Action<InboundFrame, Action<OutboundFrame>> onFrame, Action<Action<OutboundFrame>> onDrained, IngressMetrics metrics)
     {
-        _inbound = inbound;
+        _onFrame = onFrame;
+        _onDrained = onDrained;
         _metrics = metrics;
         _router.Options.MaxMsgSize = options.MaxFrameBytes;
         _router.Options.Linger = TimeSpan.Zero;
@@ -91,13 +96,11 @@ internal sealed class RouterEndpoint : IDisposable
                 identity,
                 message.FrameCount == 2 ? message[1].ToByteArray() : null,
                 message.FrameCount - 1);
-            if (!_inbound.TryWrite(frame))
-            {
-                _metrics.DroppedBecauseQueueFull();
-            }
-
+            _onFrame(frame, Send);
             message.Clear();
         }
+
+        _onDrained(Send);
     }
 
     private void DrainOutbound()

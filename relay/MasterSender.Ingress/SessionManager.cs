@@ -8,7 +8,7 @@ namespace MasterSender.Ingress;
 
 /// <summary>
 /// The session rules of docs/protocol.md: hello/welcome, seq and resync, one active master per account, timeouts.
-/// Runs on the single processing thread, so it keeps plain dictionaries.
+/// Runs on the socket thread, or the sweep timer, always under the ingress lock, so it keeps plain dictionaries.
 /// </summary>
 internal sealed class SessionManager(
     IngressOptions options,

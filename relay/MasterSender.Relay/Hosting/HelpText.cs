@@ -38,8 +38,6 @@ public static class HelpText
                                      EA 0.1.0 keeps its own ReconcileMs input.
           Ingress:HeartbeatInterval  How often the EA sends a heartbeat, told in welcome (default 00:00:01).
           Ingress:MaxFrameBytes      Largest EA message accepted (default 4194304).
-          Ingress:QueueCapacity      EA messages waiting for processing before new ones are dropped and recovered
-                                     by a snapshot (default 65536).
           Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
           Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 128).
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
