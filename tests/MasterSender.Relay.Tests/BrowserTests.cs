@@ -59,6 +59,11 @@ public sealed class BrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#active-rows")).ToContainTextAsync("XAUUSD");
         await Assertions.Expect(page.Locator("#m-sent")).ToHaveTextAsync("1");
 
+        // Opening the page again shows what happened before it was opened, not only what happens after.
+        await page.ReloadAsync();
+        await Assertions.Expect(row).ToContainTextAsync("sent");
+        await Assertions.Expect(page.Locator("#active-rows")).ToContainTextAsync("XAUUSD");
+
         var screenshot = Path.Combine(AppContext.BaseDirectory, "screenshots", "status-page-connected.png");
         Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
