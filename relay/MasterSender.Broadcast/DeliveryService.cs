@@ -11,7 +11,7 @@ namespace MasterSender.Broadcast;
 /// <summary>
 /// Sends what the outbox holds: one worker per ticket with pending signals (strictly in order within the ticket),
 /// up to <see cref="SignalOptions.MaxParallelDeliveries"/> tickets at once; a run of queued SL/TP changes of one
-/// ticket goes as its newest (<see cref="SqliteOutbox.NextToSend"/>). It sleeps until <see cref="Notify"/> (the
+/// ticket goes as its newest (<see cref="SqliteOutbox.NextToSendAsync"/>). It sleeps until <see cref="Notify"/> (the
 /// pipeline calls it after <see cref="SqliteOutbox.Commit"/>) or until the earliest retry is due.
 /// </summary>
 public sealed partial class DeliveryService : BackgroundService
@@ -39,7 +39,7 @@ public sealed partial class DeliveryService : BackgroundService
         slots = new SemaphoreSlim(this.options.MaxParallelDeliveries, this.options.MaxParallelDeliveries);
     }
 
-    /// <summary>Fires after each signal leaves the pending state (sent, rejected or expired): for the page and tests.</summary>
+    /// <summary>Fires after each signal leaves the pending state (sent, rejected, expired or superseded): for the page and tests.</summary>
     public event Action<OutboxSignal, OutboxState>? Completed;
 
     /// <summary>

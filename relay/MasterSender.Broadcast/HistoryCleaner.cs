@@ -22,7 +22,7 @@ public sealed partial class HistoryCleaner(SqliteOutbox outbox, IOptions<Storage
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                Clean();
+                await CleanAsync().ConfigureAwait(false);
                 await Task.Delay(Every, time, stoppingToken).ConfigureAwait(false);
             }
         }
@@ -32,13 +32,13 @@ public sealed partial class HistoryCleaner(SqliteOutbox outbox, IOptions<Storage
         }
     }
 
-    private void Clean()
+    private async Task CleanAsync()
     {
         var keep = options.Value.KeepHistory;
         int removed;
         try
         {
-            removed = outbox.DeleteHistory((time.GetUtcNow() - keep).ToUnixTimeMilliseconds());
+            removed = await outbox.DeleteHistoryAsync((time.GetUtcNow() - keep).ToUnixTimeMilliseconds()).ConfigureAwait(false);
         }
 #pragma warning disable CA1031 // A failed clean-up (locked or full disk) must not stop the relay; the next pass tries again.
         catch (Exception failure)

@@ -41,28 +41,6 @@ public sealed partial class SqliteOutbox
         return new NextSignal(Fetch(queue[last].Id), superseded);
     }
 
-    /// <summary>As <see cref="NextToSendAsync"/>, blocking while another write runs.</summary>
-    public OutboxSignal? NextToSend(long login, long ticket, out IReadOnlyList<OutboxSignal> superseded)
-    {
-        var (head, runFollows) = Head(login, ticket);
-        if (!runFollows)
-        {
-            superseded = [];
-            return head;
-        }
-
-        var queue = Peek(login, ticket);
-        if (queue.Count == 0)
-        {
-            superseded = [];
-            return null;
-        }
-
-        var last = RunEnd(queue);
-        superseded = last > 0 ? outcomes.WriteAsync((connection, transaction) => Supersede(connection, transaction, login, ticket, queue, last)).GetAwaiter().GetResult() : [];
-        return Fetch(queue[last].Id);
-    }
-
     /// <summary>The head of the ticket's queue, and whether a change it would be superseded by follows it: one query
     /// in the usual case, where nothing waits behind the head.</summary>
     private (OutboxSignal? Head, bool RunFollows) Head(long login, long ticket)

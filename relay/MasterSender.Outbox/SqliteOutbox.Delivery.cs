@@ -24,24 +24,16 @@ public sealed partial class SqliteOutbox
         return Read(command);
     }
 
-    public void MarkSent(long id, int attempts, long latencyMs, string? note = null) => MarkSentAsync(id, attempts, latencyMs, note).GetAwaiter().GetResult();
-
     public Task MarkSentAsync(long id, int attempts, long latencyMs, string? note = null) =>
         outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Sent, attempts, note, latencyMs));
 
-    public void MarkRejected(long id, int attempts, string error) => MarkRejectedAsync(id, attempts, error).GetAwaiter().GetResult();
-
     public Task MarkRejectedAsync(long id, int attempts, string error) =>
         outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Rejected, attempts, error, null));
-
-    public void MarkExpired(long id, string reason) => MarkExpiredAsync(id, reason).GetAwaiter().GetResult();
 
     public Task MarkExpiredAsync(long id, string reason) =>
         outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Expired, null, reason, null));
 
     /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
-    public void RecordFailure(long id, int attempts, string error, long nextAttemptAtMs) => RecordFailureAsync(id, attempts, error, nextAttemptAtMs).GetAwaiter().GetResult();
-
     public Task RecordFailureAsync(long id, int attempts, string error, long nextAttemptAtMs) =>
         outcomes.WriteAsync((connection, transaction) => Failure(connection, transaction, id, attempts, error, nextAttemptAtMs));
 
@@ -72,14 +64,14 @@ public sealed partial class SqliteOutbox
     }
 
     /// <summary>Deletes finished signals completed before <paramref name="completedBeforeMs"/>; never a pending one.</summary>
-    public int DeleteHistory(long completedBeforeMs) => outcomes.WriteAsync((connection, transaction) =>
+    public Task<int> DeleteHistoryAsync(long completedBeforeMs) => outcomes.WriteAsync((connection, transaction) =>
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = "DELETE FROM signals WHERE state <> 'pending' AND completed_at_ms < $before";
         command.Parameters.AddWithValue("$before", completedBeforeMs);
         return command.ExecuteNonQuery();
-    }).GetAwaiter().GetResult();
+    });
 
     private static int Failure(SqliteConnection connection, SqliteTransaction transaction, long id, int attempts, string error, long nextAttemptAtMs)
     {

@@ -7,8 +7,9 @@ namespace MasterSender.Outbox;
 /// <summary>
 /// The durable outbox. <see cref="Commit"/> stores new signals and the book that produced them in one transaction:
 /// after a crash either both are there (the signals get delivered, the book does not produce them again) or neither
-/// (the book is older, so the same difference produces the same signals again). Thread-safe: each call uses its own
-/// pooled connection.
+/// (the book is older, so the same difference produces the same signals again). Thread-safe: commits go through one
+/// prepared connection (<see cref="SignalWriter"/>), delivery outcomes through another that batches them
+/// (<see cref="OutcomeWriter"/>), both behind one write gate; queries use pooled connections.
 /// </summary>
 public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJournal, IDisposable
 {
@@ -49,8 +50,8 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     /// Writes the signals (canonical body, key, action, ticket, pending) and the account's book state atomically.
     /// A signal whose idempotency key is still pending is ignored, so a replayed commit never queues it twice (one
     /// already sent would go again, and the API answers 409 duplicate, recorded as sent).
-    /// Returns only after the transaction is durable: then the pipeline may acknowledge, and should call
-    /// <c>DeliveryService.Notify()</c>.
+    /// Returns only after the transaction is durable: then the pipeline announces the signals, and delivery is woken
+    /// for their tickets.
     /// </summary>
     public void Commit(long login, IReadOnlyList<Signal> signals, string bookState)
     {

@@ -86,7 +86,7 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
-    public void PendingHeads_GivesTheOldestOfEachTicket_AndMovesOnWhenItIsDone()
+    public async Task PendingHeads_GivesTheOldestOfEachTicket_AndMovesOnWhenItIsDone()
     {
         using var outbox = new SqliteOutbox(path, time);
         outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Open, 1), Signals.Make(1, 2, SignalAction.Close, 1)], "");
@@ -94,22 +94,22 @@ public sealed class SqliteOutboxTests
         var heads = outbox.PendingHeads(10);
         Assert.Equal(["5001-P1-1", "5001-P2-1"], heads.Select(h => h.IdempotencyKey));
 
-        outbox.MarkSent(heads[0].Id, attempts: 1, latencyMs: 12);
+        await outbox.MarkSentAsync(heads[0].Id, attempts: 1, latencyMs: 12);
         Assert.Equal(["5001-P2-1", "5001-P1-2"], outbox.PendingHeads(10).Select(h => h.IdempotencyKey));
         var sent = outbox.Recent(10, OutboxState.Sent).Single();
         Assert.Equal((1, 12L), (sent.Attempts, sent.LatencyMs!.Value));
     }
 
     [Fact]
-    public void Outcomes_AreKeptForThePage_WithAttemptsAndLastError()
+    public async Task Outcomes_AreKeptForThePage_WithAttemptsAndLastError()
     {
         using var outbox = new SqliteOutbox(path, time);
         outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Modify, 1), Signals.Make(3, 1, SignalAction.Modify, 1)], "");
         var heads = outbox.PendingHeads(10);
 
-        outbox.MarkExpired(heads[0].Id, "too old");
-        outbox.RecordFailure(heads[1].Id, 2, "503: down", nextAttemptAtMs: 99);
-        outbox.MarkRejected(heads[2].Id, 1, "422: no");
+        await outbox.MarkExpiredAsync(heads[0].Id, "too old");
+        await outbox.RecordFailureAsync(heads[1].Id, 2, "503: down", nextAttemptAtMs: 99);
+        await outbox.MarkRejectedAsync(heads[2].Id, 1, "422: no");
 
         Assert.Equal(new OutboxCounts(Pending: 1, Sent: 0, Rejected: 1, Expired: 1), outbox.Counts());
         var pending = outbox.Recent(10, OutboxState.Pending).Single();
