@@ -3,7 +3,6 @@ using MasterSender.Broadcast;
 using MasterSender.Outbox;
 using MasterSender.SandboxApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
@@ -37,12 +36,7 @@ public class DeliveryBenchmark
     {
         var state = new SandboxApiState();
         state.Faults.BroadcastDelay = TimeSpan.FromMilliseconds(ApiDelayMs);
-        var web = WebApplication.CreateSlimBuilder();
-        web.WebHost.UseUrls("http://127.0.0.1:0");
-        web.Logging.ClearProviders();
-        api = web.Build();
-        api.MapSandboxApi(state);
-        api.StartAsync().GetAwaiter().GetResult();
+        api = SandboxHosting.StartOnLoopbackAsync(state).GetAwaiter().GetResult();
         var url = api.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
 
         var builder = Host.CreateApplicationBuilder();

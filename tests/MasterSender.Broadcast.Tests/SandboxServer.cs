@@ -1,10 +1,8 @@
 using MasterSender.SandboxApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MasterSender.Broadcast.Tests;
 
@@ -27,12 +25,7 @@ public sealed class SandboxServer : IAsyncDisposable
     public static async Task<SandboxServer> StartAsync(SandboxApiState? state = null)
     {
         state ??= new SandboxApiState();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        app.MapSandboxApi(state);
-        await app.StartAsync();
+        var app = await SandboxHosting.StartOnLoopbackAsync(state);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
         return new SandboxServer(app, state, address);
     }

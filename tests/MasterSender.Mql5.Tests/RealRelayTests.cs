@@ -3,7 +3,6 @@ using MasterSender.Ingress;
 using MasterSender.Relay.Hosting;
 using MasterSender.SandboxApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -24,13 +23,8 @@ public sealed class RealRelayTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _folder = Directory.CreateTempSubdirectory("ms-ea-relay-").FullName;
-        var sandboxBuilder = WebApplication.CreateSlimBuilder();
-        sandboxBuilder.Logging.ClearProviders();
-        sandboxBuilder.WebHost.UseUrls("http://127.0.0.1:0");
-        _sandbox = sandboxBuilder.Build();
         _api = new SandboxApiState { Username = "provider", Password = "pw", AllowedMt5Id = Login };
-        _sandbox.MapSandboxApi(_api);
-        await _sandbox.StartAsync();
+        _sandbox = await SandboxHosting.StartOnLoopbackAsync(_api);
 
         var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
         {

@@ -19,7 +19,7 @@ public sealed class LoginCommandTests : IAsyncLifetime
 
     private string ApiUrl => _sandbox!.Urls.First();
 
-    public async Task InitializeAsync() => _sandbox = await RelayUnderTest.StartSandboxAsync(_api);
+    public async Task InitializeAsync() => _sandbox = await SandboxHosting.StartOnLoopbackAsync(_api);
 
     public async Task DisposeAsync()
     {

@@ -2,7 +2,6 @@ using MasterSender.Ingress;
 using MasterSender.Relay.Hosting;
 using MasterSender.SandboxApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -38,7 +37,7 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     {
         var folder = Directory.CreateTempSubdirectory("ms-relay-").FullName;
         var api = new SandboxApiState { Username = User, Password = Password, AllowedMt5Id = Login, Mt5Path = @"C:\Program Files\MetaTrader 5" };
-        var sandbox = await StartSandboxAsync(api);
+        var sandbox = await SandboxHosting.StartOnLoopbackAsync(api);
 
         var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
         {
@@ -51,18 +50,6 @@ internal sealed class RelayUnderTest : IAsyncDisposable
         var relay = RelayApp.Build(builder);
         await relay.StartAsync();
         return new RelayUnderTest(relay, sandbox, api, folder);
-    }
-
-    /// <summary>The sandbox API on real Kestrel, on a free loopback port.</summary>
-    public static async Task<WebApplication> StartSandboxAsync(SandboxApiState api)
-    {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var sandbox = builder.Build();
-        sandbox.MapSandboxApi(api);
-        await sandbox.StartAsync();
-        return sandbox;
     }
 
     /// <summary>Logs in as a browser on the page would (antiforgery token, same Origin); returns that browser.</summary>

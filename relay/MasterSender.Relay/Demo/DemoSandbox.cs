@@ -1,7 +1,5 @@
 using MasterSender.SandboxApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MasterSender.Relay.Demo;
 
@@ -33,13 +31,8 @@ public sealed class DemoSandbox : IAsyncDisposable
     {
         // A fresh password per run: the sandbox is on loopback, but nothing guessable should open it.
         var password = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         var state = new SandboxApiState { Username = DemoUser, Password = password, AllowedMt5Id = DemoLogin, Mt5Path = @"C:\Program Files\MetaTrader 5" };
-        app.MapSandboxApi(state);
-        await app.StartAsync();
+        var app = await SandboxHosting.StartOnLoopbackAsync(state);
         return new DemoSandbox(app, state, password);
     }
 

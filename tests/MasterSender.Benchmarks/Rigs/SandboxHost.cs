@@ -1,7 +1,5 @@
 using MasterSender.SandboxApi;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.Extensions.Logging;
 
 namespace MasterSender.Benchmarks.Rigs;
 
@@ -25,14 +23,9 @@ internal sealed class SandboxHost : IAsyncDisposable
 
     public static async Task<SandboxHost> StartAsync(TimeSpan broadcastDelay = default)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        var app = builder.Build();
         var state = new SandboxApiState { Username = User, Password = Password, AllowedMt5Id = Fixtures.Login };
         state.Faults.BroadcastDelay = broadcastDelay;
-        app.MapSandboxApi(state);
-        await app.StartAsync();
+        var app = await SandboxHosting.StartOnLoopbackAsync(state);
         return new SandboxHost(app, state);
     }
 
