@@ -12,17 +12,23 @@ internal sealed class FrontConnection(Socket client, long acceptedAtMs) : IDispo
     public long AcceptedAtMs { get; } = acceptedAtMs;
     public string Remote { get; } = client.RemoteEndPoint?.ToString() ?? "?";
 
-    /// <summary>Its handshake passed and it talks to the ROUTER: an EA, not an idle or unknown connection.</summary>
+    /// <summary>Its handshake passed and it talks to the ROUTER.</summary>
     public bool Established { get; set; }
 
-    /// <summary>Why the front door closed it (shed for a newer one, router rebuilt); null while the peer decides.</summary>
-    public string? ClosedBecause { get; private set; }
+    /// <summary>When the peer last sent bytes (written by its copy task, read when the front door needs room). An EA
+    /// sends a heartbeat every second; a connection silent for longer than <c>Ingress:TerminalTimeout</c> is not one.</summary>
+    public long LastInboundMs
+    {
+        get => Volatile.Read(ref _lastInboundMs);
+        set => Volatile.Write(ref _lastInboundMs, value);
+    }
+
+    private long _lastInboundMs = acceptedAtMs;
 
     public CancellationToken Closing => _closing.Token;
 
-    public void Close(string? because = null)
+    public void Close()
     {
-        ClosedBecause ??= because;
         try
         {
             _closing.Cancel();

@@ -71,9 +71,10 @@ internal sealed class IngressFront : IDisposable
             established = _connections.Where(c => c.Established).ToList();
         }
 
+        _logger.LogInformation("Closing {Count} EA connection(s): {Reason}", established.Count, because);
         foreach (var connection in established)
         {
-            connection.Close(because);
+            connection.Close();
         }
     }
 
@@ -94,7 +95,7 @@ internal sealed class IngressFront : IDisposable
 
         foreach (var connection in open)
         {
-            connection.Close("the relay is stopping");
+            connection.Close();
         }
 
         try
@@ -143,15 +144,15 @@ internal sealed class IngressFront : IDisposable
 
     private void Admit(Socket accepted)
     {
-        var connection = new FrontConnection(accepted, _time.GetUtcNow().ToUnixTimeMilliseconds());
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        var connection = new FrontConnection(accepted, now);
         FrontConnection? shed = null;
         var full = false;
         lock (_gate)
         {
             if (_connections.Count >= _options.MaxConnections)
             {
-                // Idle and unknown connections go first: the oldest one still in its handshake makes room.
-                shed = _connections.FirstOrDefault(c => !c.Established);
+                shed = RoomMaker(now);
                 full = shed is null;
             }
 
@@ -168,14 +169,36 @@ internal sealed class IngressFront : IDisposable
 
         if (full)
         {
-            _refusals.Refused(ConnectionRefusal.CapReached, connection.Remote, $"{_options.MaxConnections} EA connections are open (Ingress:MaxConnections) and all have finished their handshake");
+            _refusals.Refused(ConnectionRefusal.CapReached, connection.Remote, $"{_options.MaxConnections} connections are open (Ingress:MaxConnections), all past their handshake and none silent; the new one is closed");
             connection.Dispose();
             return;
         }
 
         _metrics.ConnectionOpened();
-        shed?.Close($"{_options.MaxConnections} connections were open (Ingress:MaxConnections); the oldest one still in its handshake made room for a new one");
+        if (shed is not null)
+        {
+            var why = shed.Established
+                ? $"silent for {(now - shed.LastInboundMs) / 1000.0:0.#} s after its handshake"
+                : $"still in its handshake after {(now - shed.AcceptedAtMs) / 1000.0:0.#} s";
+            _refusals.Refused(ConnectionRefusal.CapReached, shed.Remote, $"{_options.MaxConnections} connections were open (Ingress:MaxConnections); this one, {why}, made room for a new one");
+            shed.Close();
+        }
+
         _ = ServeAsync(connection);
+    }
+
+    // Idle and unknown connections go first: the oldest one still in its handshake, else the established one silent
+    // longest if it has been silent past the terminal timeout. Null: every connection is a live EA.
+    private FrontConnection? RoomMaker(long now)
+    {
+        var handshaking = _connections.FirstOrDefault(c => !c.Established);
+        if (handshaking is not null)
+        {
+            return handshaking;
+        }
+
+        var silent = _connections.MinBy(c => c.LastInboundMs);
+        return silent is not null && now - silent.LastInboundMs > _options.TerminalTimeout.TotalMilliseconds ? silent : null;
     }
 
     private async Task ServeAsync(FrontConnection connection)
@@ -243,10 +266,7 @@ internal sealed class IngressFront : IDisposable
         }
         catch (Exception ended) when (ended is OperationCanceledException or ObjectDisposedException or SocketException or ConnectionClosedException)
         {
-            if (connection.ClosedBecause is { } because && !_stopping.IsCancellationRequested)
-            {
-                _refusals.Refused(ConnectionRefusal.CapReached, connection.Remote, because);
-            }
+            // The peer went, or the front door closed it to make room (logged there) or to stop.
         }
 
         return null;
@@ -304,6 +324,11 @@ internal sealed class IngressFront : IDisposable
                 if (read == 0)
                 {
                     return;
+                }
+
+                if (watch is not null)
+                {
+                    connection.LastInboundMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
                 }
 
                 if (watch?.Observe(buffer.AsSpan(0, read)) is { } size)

@@ -26,7 +26,8 @@ public sealed class IngressOptions
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
     /// <summary><c>Ingress:MaxConnections</c>: connections to the EA port open at once (one EA needs one). When
-    /// full, the oldest connection still in its handshake is closed for a new one; if none is, the new one is.</summary>
+    /// full, the oldest connection still in its handshake is closed for a new one, else the one silent longest if it has
+    /// been silent past <see cref="TerminalTimeout"/>, else the new one.</summary>
     [Range(1, 4096)]
     public int MaxConnections { get; set; } = 64;
 

@@ -83,6 +83,45 @@ public sealed partial class FrontDoorTests
     }
 
     [Fact]
+    public async Task A_connection_silent_past_the_terminal_timeout_after_its_handshake_makes_room_for_an_EA()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new CapturedLogs();
+        await using var relay = await IngressHost.StartAsync(new Dictionary<string, string?> { ["Ingress:MaxConnections"] = "1" }, time, logs: logs);
+        using var silent = new RawZmtpClient();
+        await silent.ConnectAsync(relay.Port);
+        await silent.HandshakeAsync();
+
+        time.Advance(TimeSpan.FromSeconds(6));
+        var welcome = await WelcomeAsync(relay.Port, "after-silent");
+
+        Assert.True(welcome.Accepted, welcome.Message);
+        Assert.True(await silent.IsClosedByPeerAsync(), "the silent connection is still open");
+        Assert.Contains(logs.Lines, l => l.Contains("CapReached", StringComparison.Ordinal) && l.Contains("silent for 6 s", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_every_connection_is_a_live_EA_a_new_connection_is_closed_and_logged()
+    {
+        var logs = new CapturedLogs();
+        await using var relay = await IngressHost.StartAsync(new Dictionary<string, string?> { ["Ingress:MaxConnections"] = "1" }, logs: logs);
+        using var ea = new RawZmtpClient();
+        await ea.ConnectAsync(relay.Port);
+        await ea.HandshakeAsync();
+        await ea.SendAsync(RawZmtpClient.Frame(ProtocolWriter.Write(Hello("live-1"))));
+        await ea.ReceiveFrameAsync();
+
+        using var extra = new RawZmtpClient();
+        await extra.ConnectAsync(relay.Port);
+
+        Assert.True(await extra.IsClosedByPeerAsync(), "a connection over the cap is still open");
+        Assert.Contains(logs.Lines, l => l.Contains("CapReached", StringComparison.Ordinal) && l.Contains("the new one is closed", StringComparison.Ordinal));
+        await ea.SendAsync(RawZmtpClient.Frame(ProtocolWriter.Write(new Heartbeat { Session = "live-1", Seq = 2 })));
+        var (_, body) = await ea.ReceiveFrameAsync();
+        Assert.IsType<HeartbeatReply>(ProtocolReader.ReadRelayMessage(body).Message);
+    }
+
+    [Fact]
     public async Task A_peer_that_chooses_its_routing_id_is_refused_and_the_next_EA_is_welcomed()
     {
         var logs = new CapturedLogs();
