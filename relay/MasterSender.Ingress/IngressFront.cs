@@ -253,7 +253,16 @@ internal sealed class IngressFront : IDisposable
                 return null;
             }
 
-            connection.Router = await ConnectRouterAsync(greeting, ready, cancel.Token);
+            try
+            {
+                connection.Router = await ConnectRouterAsync(greeting, ready, cancel.Token);
+            }
+            catch (Exception unavailable) when (unavailable is SocketException or ConnectionClosedException)
+            {
+                _refusals.Refused(ConnectionRefusal.RouterUnavailable, connection.Remote, "the EA socket behind the front door did not answer (it is being rebuilt?); the EA will reconnect");
+                return null;
+            }
+
             return ready;
         }
         catch (HandshakeRefusedException refused)

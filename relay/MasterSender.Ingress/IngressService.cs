@@ -199,6 +199,13 @@ public sealed class IngressService : BackgroundService
                 }
 
                 failed?.Dispose();
+                if (_stopping)
+                {
+                    // Stopped while this was built: StopAsync may already have disposed the one it saw.
+                    replacement.Dispose();
+                    return;
+                }
+
                 _front?.CloseEstablished("the EA socket was rebuilt");
                 _logger.LogInformation("The EA socket is rebuilt; the ROUTER listens on private port {RouterPort}", replacement.Port);
                 return;
