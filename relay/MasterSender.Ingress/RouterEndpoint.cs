@@ -8,9 +8,11 @@ namespace MasterSender.Ingress;
 /// message: handing frames to another thread cost a thread wake-up per trade. While it works (a commit, about half a
 /// millisecond), NetMQ and TCP hold what arrives, and a flood slows the EA's sends instead of dropping frames.
 /// Replies come back through a <see cref="NetMQQueue{T}"/> the same poller drains.
-/// It binds a private loopback port that only <see cref="IngressFront"/> connects to. NetMQ can throw on this thread
-/// (a duplicate routing id in <c>Router.IdentifyPeer</c> is one known way): the poller runs on a thread of ours that
-/// catches it and reports it through <c>onFailed</c>, and the owner replaces the whole endpoint.
+/// It binds a private loopback port meant for <see cref="IngressFront"/> only. NetMQ has no accept filter, so a local
+/// process that finds this port reaches NetMQ directly; idle connections flooded there are not guarded (the front door
+/// guards the EA port). Exceptions NetMQ throws on this thread are (a peer-chosen routing id equal to the next
+/// generated one is a duplicate key in <c>Router.IdentifyPeer</c>): the poller runs on a thread of ours that catches
+/// them and reports through <c>onFailed</c>, and the owner replaces the whole endpoint.
 /// </summary>
 internal sealed class RouterEndpoint : IDisposable
 {
