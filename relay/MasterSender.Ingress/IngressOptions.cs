@@ -25,6 +25,17 @@ public sealed class IngressOptions
     /// input is 0. The seed's <c>service.loop_interval</c> sets it.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary><c>Ingress:MaxConnections</c>: connections to the EA port open at once (one EA needs one). When
+    /// full, the oldest connection still in its handshake is closed for a new one, else the one silent longest if it has
+    /// been silent past <see cref="TerminalTimeout"/>, else the new one.</summary>
+    [Range(1, 4096)]
+    public int MaxConnections { get; set; } = 64;
+
+    /// <summary><c>Ingress:HandshakeTimeout</c>: a connection that has not finished its ZMTP handshake (greeting and
+    /// READY) this long after it opened is closed. The EA needs a few milliseconds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary><c>Ingress:MaxFrameBytes</c>: a larger frame drops the connection (docs/protocol.md).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;

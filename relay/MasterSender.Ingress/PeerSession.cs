@@ -29,5 +29,6 @@ internal sealed class PeerNotes
     public long LastMalformedLogMs { get; set; } = long.MinValue / 2;
     public long LastRefusalLogMs { get; set; } = long.MinValue / 2;
     public int MalformedSinceLog { get; set; }
+    public string? LastMalformedReason { get; set; }
     public long LastSeenMs { get; set; }
 }

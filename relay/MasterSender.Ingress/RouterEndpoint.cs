@@ -8,6 +8,11 @@ namespace MasterSender.Ingress;
 /// message: handing frames to another thread cost a thread wake-up per trade. While it works (a commit, about half a
 /// millisecond), NetMQ and TCP hold what arrives, and a flood slows the EA's sends instead of dropping frames.
 /// Replies come back through a <see cref="NetMQQueue{T}"/> the same poller drains.
+/// It binds a private loopback port meant for <see cref="IngressFront"/> only. NetMQ has no accept filter, so a local
+/// process that finds this port reaches NetMQ directly; idle connections flooded there are not guarded (the front door
+/// guards the EA port). Exceptions NetMQ throws on this thread are (a peer-chosen routing id equal to the next
+/// generated one is a duplicate key in <c>Router.IdentifyPeer</c>): the poller runs on a thread of ours that catches
+/// them and reports through <c>onFailed</c>, and the owner replaces the whole endpoint.
 /// </summary>
 internal sealed class RouterEndpoint : IDisposable
 {
@@ -20,11 +25,14 @@ internal sealed class RouterEndpoint : IDisposable
     private readonly Action<InboundFrame, Action<OutboundFrame>> _onFrame;
     private readonly Action<Action<OutboundFrame>> _onDrained;
     private readonly IngressMetrics _metrics;
+    private readonly Action<Exception> _onFailed;
 
     /// <param name="onFrame">Handles one inbound message on the socket thread; the second argument sends a reply.</param>
     /// <param name="onDrained">Runs after each drained batch (the group commit).</param>
-    public RouterEndpoint(IngressOptions options, Action<InboundFrame, Action<OutboundFrame>> onFrame, Action<Action<OutboundFrame>> onDrained, IngressMetrics metrics)
+    /// <param name="onFailed">Runs once, on the dying socket thread, when NetMQ threw there; the endpoint is dead.</param>
+    public RouterEndpoint(IngressOptions options, Action<InboundFrame, Action<OutboundFrame>> onFrame, Action<Action<OutboundFrame>> onDrained, IngressMetrics metrics, Action<Exception> onFailed)
     {
+        _onFailed = onFailed;
         _onFrame = onFrame;
         _onDrained = onDrained;
         _metrics = metrics;
@@ -32,9 +40,7 @@ internal sealed class RouterEndpoint : IDisposable
         _router.Options.Linger = TimeSpan.Zero;
         try
         {
-            Port = options.Port == 0
-                ? _router.BindRandomPort("tcp://127.0.0.1")
-                : Bind(options.Port);
+            Port = _router.BindRandomPort("tcp://127.0.0.1");
         }
         catch
         {
@@ -46,9 +52,15 @@ internal sealed class RouterEndpoint : IDisposable
         _router.ReceiveReady += (_, _) => DrainInbound();
         _outbound.ReceiveReady += (_, _) => DrainOutbound();
         _poller = [_router, _outbound];
-        _poller.RunAsync("MasterSender ingress", isBackgroundThread: true);
+
+        // A task queued to the poller runs once its loop is up: Stop before that would be lost.
+        var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        new Task(() => running.TrySetResult()).Start(_poller);
+        new Thread(() => RunPoller(running)) { Name = "MasterSender ingress", IsBackground = true }.Start();
+        running.Task.Wait();
     }
 
+    /// <summary>The private port the front door connects to.</summary>
     public int Port { get; }
 
     public void Send(OutboundFrame frame) => _outbound.Enqueue(frame);
@@ -63,24 +75,35 @@ internal sealed class RouterEndpoint : IDisposable
         }
 
         _disposed = true;
-        _poller.Stop();
-        _poller.Dispose();
-        _router.Dispose();
-        _outbound.Dispose();
+        try
+        {
+            _poller.Stop();
+            _poller.Dispose();
+            _router.Dispose();
+            _outbound.Dispose();
+        }
+#pragma warning disable CA1031 // After a failure NetMQ's state is unknown; closing it must not throw into the rebuild.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+        }
     }
 
-    private int Bind(int port)
+    private void RunPoller(TaskCompletionSource running)
     {
         try
         {
-            _router.Bind($"tcp://127.0.0.1:{port}");
-            return port;
+            _poller.Run();
         }
-        catch (AddressAlreadyInUseException exception)
+#pragma warning disable CA1031 // The socket thread: an exception here would end the process; the owner rebuilds instead.
+        catch (Exception failure)
+#pragma warning restore CA1031
         {
-            throw new IngressStartException(
-                $"Port {port} on 127.0.0.1 is already in use, so the EA's relay port cannot be opened. Stop the program using it, or set Ingress:Port (environment MasterSender__Ingress__Port) to a free port and the EA's RelayPort input to the same value.",
-                exception);
+            _onFailed(failure);
+        }
+        finally
+        {
+            running.TrySetResult();
         }
     }
 

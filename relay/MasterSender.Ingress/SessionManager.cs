@@ -97,6 +97,11 @@ internal sealed class SessionManager(
             });
         }
 
+        foreach (var (peerId, notes) in _notes.Where(n => n.Value.MalformedSinceLog > 0 && now - n.Value.LastMalformedLogMs >= LogEvery.TotalMilliseconds))
+        {
+            LogMalformed(peerId, notes, now);
+        }
+
         if (_notes.Count > MaxPeerNotes / 2)
         {
             foreach (var stale in _notes.Where(n => now - n.Value.LastSeenMs > LogEvery.TotalMilliseconds * 10).Select(n => n.Key).ToList())
@@ -284,12 +289,21 @@ internal sealed class SessionManager(
     {
         metrics.MalformedFrame();
         notes.MalformedSinceLog++;
+        notes.LastMalformedReason = reason;
         if (now - notes.LastMalformedLogMs >= LogEvery.TotalMilliseconds)
         {
-            logger.LogWarning("Dropped {Count} malformed frame(s) from peer {Peer}: {Reason}", notes.MalformedSinceLog, frame.PeerId, reason);
-            notes.LastMalformedLogMs = now;
-            notes.MalformedSinceLog = 0;
+            LogMalformed(frame.PeerId, notes, now);
         }
+    }
+
+    // The count covers every frame since the peer's last line; the sweep writes what a flood left unreported.
+    private void LogMalformed(string peerId, PeerNotes notes, long now)
+    {
+        logger.LogWarning(
+            "Dropped {Count} malformed frame(s) from peer {Peer} since its last report ({Total} from all peers since start); the last: {Reason}",
+            notes.MalformedSinceLog, peerId, metrics.Malformed, notes.LastMalformedReason);
+        notes.LastMalformedLogMs = now;
+        notes.MalformedSinceLog = 0;
     }
 
     private PeerNotes Notes(string peerId, long now)

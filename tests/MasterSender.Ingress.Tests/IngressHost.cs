@@ -33,12 +33,17 @@ internal sealed class IngressHost : IAsyncDisposable
     public int Port => Ingress.Port;
     public string Endpoint => $"tcp://127.0.0.1:{Port}";
 
-    public static async Task<IngressHost> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null, RecordingJournal? journal = null, int port = 0)
+    public static async Task<IngressHost> StartAsync(IDictionary<string, string?>? settings = null, TimeProvider? time = null, RecordingJournal? journal = null, int port = 0, CapturedLogs? logs = null)
     {
         journal ??= new RecordingJournal();
         var account = new FixedAccount(new AllowedAccount(Login, @"C:\Program Files\MetaTrader 5"));
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        if (logs is not null)
+        {
+            builder.Logging.AddProvider(logs);
+        }
+
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Ingress:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         if (settings is not null)
         {

@@ -110,6 +110,8 @@ public sealed class MalformedInputTests
             var (_, body) = await client.ReceiveFrameAsync();
             Assert.Fail("the relay answered an oversized frame: " + body.Length);
         });
+        await Eventually.True(() => relay.Metrics.LastConnectionRefusal?.StartsWith("FrameTooLarge", StringComparison.Ordinal) == true, "the refusal to be recorded with its cause");
+        Assert.Contains("over Ingress:MaxFrameBytes (65536)", relay.Metrics.LastConnectionRefusal, StringComparison.Ordinal);
         good.Open("EURUSD", PositionSide.Sell, 0.1, 1.08);
         await relay.SignalsAsync(1);
     }

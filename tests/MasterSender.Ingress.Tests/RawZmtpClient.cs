@@ -24,7 +24,9 @@ internal sealed class RawZmtpClient : IDisposable
         return greeting;
     }
 
-    public static byte[] ReadyCommand()
+    /// <param name="identity">When set, the READY also carries an <c>Identity</c> property: the peer asks to be
+    /// known to the ROUTER by that routing id (the EA never does).</param>
+    public static byte[] ReadyCommand(byte[]? identity = null)
     {
         var body = new List<byte> { 5 };
         body.AddRange("READY"u8.ToArray());
@@ -32,6 +34,14 @@ internal sealed class RawZmtpClient : IDisposable
         body.AddRange("Socket-Type"u8.ToArray());
         body.AddRange([0, 0, 0, 6]);
         body.AddRange("DEALER"u8.ToArray());
+        if (identity is not null)
+        {
+            body.Add(8);
+            body.AddRange("Identity"u8.ToArray());
+            body.AddRange([0, 0, 0, (byte)identity.Length]);
+            body.AddRange(identity);
+        }
+
         return [0x04, (byte)body.Count, .. body];
     }
 
@@ -84,14 +94,37 @@ internal sealed class RawZmtpClient : IDisposable
     }
 
     /// <summary>Greeting and READY in both directions; returns the peer's greeting and READY body.</summary>
-    public async Task<(byte[] Greeting, byte[] Ready)> HandshakeAsync(int chunk = int.MaxValue)
+    public async Task<(byte[] Greeting, byte[] Ready)> HandshakeAsync(int chunk = int.MaxValue, byte[]? identity = null)
     {
         await SendAsync(Greeting(), chunk);
         var greeting = await ReceiveExactlyAsync(64);
-        await SendAsync(ReadyCommand(), chunk);
+        await SendAsync(ReadyCommand(identity), chunk);
         var (flags, ready) = await ReceiveFrameAsync();
         Assert.Equal(0x04, flags & 0x04);
         return (greeting, ready);
+    }
+
+    /// <summary>True once the relay has closed the connection (a read returns end of stream or fails).</summary>
+    public async Task<bool> IsClosedByPeerAsync()
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(Eventually.DefaultTimeout);
+            var buffer = new byte[4096];
+            while (await _stream.ReadAsync(buffer, timeout.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     public void Dispose() => _tcp.Dispose();

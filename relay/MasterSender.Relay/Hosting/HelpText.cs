@@ -38,6 +38,11 @@ public static class HelpText
                                      EA 0.1.0 keeps its own ReconcileMs input.
           Ingress:HeartbeatInterval  How often the EA sends a heartbeat, told in welcome (default 00:00:01).
           Ingress:MaxFrameBytes      Largest EA message accepted (default 4194304).
+          Ingress:MaxConnections     Connections to the EA port open at once; when full, the oldest one still in its
+                                     handshake is closed for a new one, else one silent past TerminalTimeout,
+                                     else the new one (default 64, 1 to 4096).
+          Ingress:HandshakeTimeout   A connection that has not finished its ZMTP handshake within this is closed
+                                     (default 00:00:05, 00:00:00.100 to 00:05:00).
           Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
           Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 128).
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).

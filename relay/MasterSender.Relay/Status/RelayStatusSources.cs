@@ -25,7 +25,9 @@ internal sealed class RelayStatusSources(
                 t.OpenPositions, t.PendingOrders, t.EaVersion, t.TerminalBuild, t.LastMessageAtMs),
             api.View(),
             ledger.Counts(),
-            new IngressView(ingress.Port, metrics.FramesReceived, metrics.Malformed, metrics.ResyncsSent, metrics.SessionsRefused));
+            new IngressView(
+                ingress.Port, metrics.FramesReceived, metrics.Malformed, metrics.ResyncsSent, metrics.SessionsRefused,
+                metrics.ConnectionsOpen, metrics.ConnectionsRefused, metrics.LastConnectionRefusal, metrics.SocketRestarts, metrics.LastSocketError));
     }
 
     public SignalsView Signals(int recent)

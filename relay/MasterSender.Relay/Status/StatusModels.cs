@@ -31,7 +31,13 @@ public sealed record ApiView(string Url, bool LoggedIn, string? Username, long? 
 
 public sealed record SignalCountsView(long Produced, long Sent, long Pending, long Failed, long Rejected, long Expired, long Superseded);
 
-public sealed record IngressView(int Port, long Frames, long Malformed, long Resyncs, long SessionsRefused);
+/// <param name="ConnectionsRefused">Connections the EA port's front door closed (cap, handshake timeout or refused,
+/// frame too large); <paramref name="LastConnectionRefusal"/> names the cause of the last one.</param>
+/// <param name="SocketRestarts">Times NetMQ failed on the socket thread and the ROUTER was rebuilt;
+/// <paramref name="LastSocketError"/> is what it threw the last time.</param>
+public sealed record IngressView(
+    int Port, long Frames, long Malformed, long Resyncs, long SessionsRefused,
+    long ConnectionsOpen, long ConnectionsRefused, string? LastConnectionRefusal, long SocketRestarts, string? LastSocketError);
 
 public sealed record SignalsView(IReadOnlyList<ActivePositionView> Active, IReadOnlyList<PendingOrderView> Orders, IReadOnlyList<SignalLogEntry> Recent);
 

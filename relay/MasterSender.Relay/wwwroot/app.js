@@ -75,6 +75,11 @@ function renderStatus(s) {
   $("m-subscription").textContent = api.subscription ?? "–";
   $("ingress-port").textContent = s.ingress.port;
   $("ingress-malformed").textContent = s.ingress.malformed;
+  $("ingress-refused").textContent = s.ingress.connections_refused;
+  $("ingress-refused").title = s.ingress.last_connection_refusal ?? "";
+  $("ingress-restarts").textContent = s.ingress.socket_restarts;
+  $("ingress-restarts").title = s.ingress.last_socket_error ?? "";
+  $("ingress-restarts").classList.toggle("error", s.ingress.socket_restarts > 0);
 }
 
 function renderSignals(data) {
