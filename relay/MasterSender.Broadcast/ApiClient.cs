@@ -16,7 +16,6 @@ namespace MasterSender.Broadcast;
 public sealed class ApiClient(IHttpClientFactory clients)
 {
     public const string HttpClientName = "MasterSender.CentralApi";
-    private static readonly JsonSerializerOptions StatusJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary><c>POST /token</c>; throws <see cref="ApiException"/> (CredentialsRefused on 400/401).</summary>
     public async Task<string> RequestTokenAsync(string username, string password, CancellationToken cancellationToken)
@@ -72,7 +71,7 @@ public sealed class ApiClient(IHttpClientFactory clients)
     /// <summary><c>POST /mt5/status</c>; returns the status code (0 when the API could not be reached).</summary>
     public async Task<int> PostStatusAsync(StatusReport report, string token, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, "mt5/status") { Content = JsonContent.Create(report, options: StatusJson) };
+        var request = new HttpRequestMessage(HttpMethod.Post, "mt5/status") { Content = JsonContent.Create(report, StatusReportJsonContext.Default.StatusReport) };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         try
         {

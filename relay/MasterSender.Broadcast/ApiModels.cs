@@ -49,3 +49,8 @@ public sealed class ApiException(string message, bool credentialsRefused = false
 {
     public bool CredentialsRefused { get; } = credentialsRefused;
 }
+
+/// <summary>Snake-case JSON for <see cref="StatusReport"/>, generated at compile time (the relay is trimmed and AOT-compiled).</summary>
+[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
+[System.Text.Json.Serialization.JsonSerializable(typeof(StatusReport))]
+internal sealed partial class StatusReportJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -2,6 +2,7 @@ using MasterSender.Core.Pipeline;
 using MasterSender.Core.Terminal;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace MasterSender.Ingress;
 
@@ -15,8 +16,8 @@ public static class IngressServiceCollectionExtensions
     {
         services.AddOptions<IngressOptions>()
             .Bind(configuration.GetSection(IngressOptions.Section))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<IngressOptions>, IngressOptionsValidator>();
         services.AddSingleton<IngressMetrics>();
         services.AddSingleton<TerminalStatusTracker>();
         services.AddSingleton<ITerminalStatusSource>(sp => sp.GetRequiredService<TerminalStatusTracker>());

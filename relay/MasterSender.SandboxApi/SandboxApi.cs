@@ -81,7 +81,7 @@ public static class SandboxApi
         if (canonical != body || !SignalSigner.Verify(token!, timestamp, canonical, signature))
         {
             state.CountBadSignature();
-            return TypedResults.Json(new Detail("invalid signature"), statusCode: StatusCodes.Status403Forbidden);
+            return TypedResults.Json(new Detail("invalid signature"), SandboxJsonContext.Default.Detail, statusCode: StatusCodes.Status403Forbidden);
         }
 
         if (payload.GetValueOrDefault("idempotency_key") is not string key)
@@ -116,7 +116,7 @@ public static class SandboxApi
         state.StatusOf(userId) is { } json ? TypedResults.Text(json, "application/json") : TypedResults.NotFound(new Detail("no status yet"));
 
     private static JsonHttpResult<Detail> Unauthorized() =>
-        TypedResults.Json(new Detail("Could not validate credentials"), statusCode: StatusCodes.Status401Unauthorized);
+        TypedResults.Json(new Detail("Could not validate credentials"), SandboxJsonContext.Default.Detail, statusCode: StatusCodes.Status401Unauthorized);
 
     private static string? Bearer(HttpRequest request)
     {

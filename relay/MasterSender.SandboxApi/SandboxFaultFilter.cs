@@ -30,13 +30,13 @@ internal static class SandboxFaultFilter
 
         if (faults.TakeFailure())
         {
-            return Results.Json(new Dictionary<string, string> { ["detail"] = "injected failure" }, statusCode: faults.FailStatus);
+            return Results.Json(new Dictionary<string, string> { ["detail"] = "injected failure" }, SandboxJsonContext.Default.DictionaryStringString, statusCode: faults.FailStatus);
         }
 
         if (faults.TakeTooMany())
         {
             http.Response.Headers.RetryAfter = faults.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return Results.Json(new Dictionary<string, string> { ["detail"] = "slow down" }, statusCode: StatusCodes.Status429TooManyRequests);
+            return Results.Json(new Dictionary<string, string> { ["detail"] = "slow down" }, SandboxJsonContext.Default.DictionaryStringString, statusCode: StatusCodes.Status429TooManyRequests);
         }
 
         return faults.TakeMalformed() ? Results.Text("{\"access_token\": oops", "application/json") : await next(context).ConfigureAwait(false);

@@ -2,12 +2,12 @@ using System.Globalization;
 
 namespace MasterSender.Benchmarks;
 
-/// <summary>`bench [--samples N] [--svg PATH] [--markdown PATH]`; `latency [N]` (the older form) means the same.</summary>
-internal sealed record BenchOptions(int Samples, string SvgPath, string? MarkdownPath)
+/// <summary>`bench [--samples N] [--svg PATH] [--markdown PATH] [--published EXE]`; `latency [N]` (the older form) means the same.</summary>
+internal sealed record BenchOptions(int Samples, string SvgPath, string? MarkdownPath, string? PublishedRelay = null)
 {
     public const int DefaultSamples = 2_000;
 
-    public const string Usage = "usage: bench [--samples N] [--svg PATH] [--markdown PATH]   (default svg: docs/benchmarks-latency.svg)";
+    public const string Usage = "usage: bench [--samples N] [--svg PATH] [--markdown PATH] [--published EXE]   (default svg: docs/benchmarks-latency.svg; EXE: a published relay to measure beside the framework-dependent one)";
 
     /// <summary>Parses the arguments after the verb; null (and a message on stderr) when they make no sense.</summary>
     public static BenchOptions? Parse(IReadOnlyList<string> args)
@@ -16,6 +16,7 @@ internal sealed record BenchOptions(int Samples, string SvgPath, string? Markdow
         var samples = DefaultSamples;
         var svg = Path.Combine(RepositoryRoot(), "docs", "benchmarks-latency.svg");
         string? markdown = null;
+        string? published = null;
         for (var i = 0; i < args.Count; i++)
         {
             var value = i + 1 < args.Count ? args[i + 1] : null;
@@ -27,6 +28,10 @@ internal sealed record BenchOptions(int Samples, string SvgPath, string? Markdow
                     break;
                 case "--svg" when value is not null:
                     svg = value;
+                    i++;
+                    break;
+                case "--published" when value is not null && File.Exists(value):
+                    published = Path.GetFullPath(value);
                     i++;
                     break;
                 case "--markdown" when value is not null:
@@ -43,7 +48,7 @@ internal sealed record BenchOptions(int Samples, string SvgPath, string? Markdow
             }
         }
 
-        return new BenchOptions(samples, svg, markdown);
+        return new BenchOptions(samples, svg, markdown, published);
     }
 
     /// <summary>The folder holding MasterSender.sln above the working directory, so the picture lands in the repo's

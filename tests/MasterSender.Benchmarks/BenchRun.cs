@@ -13,7 +13,7 @@ namespace MasterSender.Benchmarks;
 /// </summary>
 internal static class BenchRun
 {
-    private const int Steps = 11;
+    private const int Steps = 12;
     private const int TradeSeed = 20_241_124;
     // The default before the distant-API scenario showed it took four round trips for a 100-ticket basket.
     private const int NarrowParallel = 32;
@@ -57,7 +57,16 @@ internal static class BenchRun
         var netMq = progress.Run("floor: NetMQ DEALER -> ROUTER", () => NetMqFloor.Run(n));
         var http = await progress.RunAsync("floor: HTTP POST on loopback", () => HttpFloor.RunAsync(n));
         var seed = await progress.RunAsync("seed design: 50 ms poller", () => SeedPoller.RunAsync(SeedSamples(n)));
-        var idle = await progress.RunAsync($"idle relay process ({IdleRelayProcessScenario.Idle.TotalSeconds:0} s idle)", IdleRelayProcessScenario.RunAsync);
+        var idle = new List<IdleRelayResult>
+        {
+            await progress.RunAsync($"relay process, framework-dependent ({IdleRelayProcessScenario.Idle.TotalSeconds:0} s idle, then CPU per message and signal)",
+                () => IdleRelayProcessScenario.RunAsync(RelayBuild.FrameworkDependent())),
+        };
+        if (options.PublishedRelay is { } published)
+        {
+            idle.Add(await progress.RunAsync("relay process, published build (as users run it)", () => IdleRelayProcessScenario.RunAsync(RelayBuild.Published(published))));
+        }
+
         results.Duration = clock.Elapsed;
         if (MachineLoad.Now().OthersSince(load) is { } others)
         {

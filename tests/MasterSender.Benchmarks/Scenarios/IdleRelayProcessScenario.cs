@@ -12,7 +12,31 @@ namespace MasterSender.Benchmarks.Scenarios;
 /// and the JIT's code, which .NET maps twice through a memfd for W^X, so it shows as shared memory) and file-backed
 /// pages (RssFile: the mapped runtime, framework and app files, shared with every other .NET process using them);
 /// elsewhere only the working set is known.</summary>
-internal sealed record IdleRelayResult(double WorkingSetMb, double PeakWorkingSetMb, double? PrivateMb, double? FileBackedMb, TimeSpan StartedIn, TimeSpan Idle, int Positions);
+internal sealed record IdleRelayResult(
+    string Build,
+    double WorkingSetMb,
+    double PeakWorkingSetMb,
+    double? PrivateMb,
+    double? FileBackedMb,
+    TimeSpan PageListeningIn,
+    TimeSpan StartedIn,
+    TimeSpan Idle,
+    int Positions,
+    RelayCpu Cpu);
+
+/// <summary>The relay process's own CPU time (user + system, read from outside) per unit of work: per state message
+/// that changed nothing (ingress, parse, book compare) and per signal carried to the API (ingress, book, SQLite commit,
+/// signing, POST, outcome). Independent of how fast the machine's clock is, unlike latency.</summary>
+internal sealed record RelayCpu(int StateMessages, double MicrosecondsPerStateMessage, int Signals, double MicrosecondsPerSignal);
+
+/// <summary>How the relay process is started: the framework-dependent build through <c>dotnet</c>, or a published exe.</summary>
+internal sealed record RelayBuild(string Name, string FileName, IReadOnlyList<string> LeadingArguments)
+{
+    public static RelayBuild FrameworkDependent() =>
+        new("dotnet MasterSender.Relay.dll", "dotnet", [Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll")]);
+
+    public static RelayBuild Published(string exe) => new("published " + Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(exe))), exe, []);
+}
 
 /// <summary>
 /// The relay's own footprint: the built relay started as its own process (`run`, as a user starts it), logged in to
@@ -22,16 +46,19 @@ internal sealed record IdleRelayResult(double WorkingSetMb, double PeakWorkingSe
 internal static partial class IdleRelayProcessScenario
 {
     public const int Positions = 5;
+    public const int StateMessages = 20_000;
+    public const int Signals = 1_000;
     public static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
-    public static async Task<IdleRelayResult> RunAsync()
+    public static async Task<IdleRelayResult> RunAsync(RelayBuild build)
     {
+        ArgumentNullException.ThrowIfNull(build);
         await using var sandbox = await SandboxHost.StartAsync();
         using var arrivals = new ArrivalRecorder(sandbox.State);
         var folder = Directory.CreateTempSubdirectory("ms-bench-idle-").FullName;
         var clock = Stopwatch.StartNew();
-        using var relay = Start(folder, sandbox.Url);
+        using var relay = Start(build, folder, sandbox.Url);
         var lastLines = new Queue<string>();
         var running = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         void OnLine(string? line)
@@ -72,6 +99,7 @@ internal static partial class IdleRelayProcessScenario
             }
 
             var line = await running.Task;
+            var pageListeningIn = clock.Elapsed;
             var match = RunningLine().Match(line);
             if (!match.Success)
             {
@@ -102,14 +130,20 @@ internal static partial class IdleRelayProcessScenario
             await Task.Delay(Idle);
             relay.Refresh();
             var status = ProcStatus(relay.Id);
+            var workingSet = relay.WorkingSet64;
+            var peak = relay.PeakWorkingSet64;
+            var cpu = await MeasureCpuAsync(relay, http, terminal, arrivals);
             return new IdleRelayResult(
-                Mb(relay.WorkingSet64),
-                Mb(relay.PeakWorkingSet64),
+                build.Name,
+                Mb(workingSet),
+                Mb(peak),
                 status.TryGetValue("RssAnon", out var anonymous) ? Mb(anonymous + status.GetValueOrDefault("RssShmem")) : null,
                 status.TryGetValue("RssFile", out var file) ? Mb(file) : null,
+                pageListeningIn,
                 startedIn,
                 Idle,
-                Positions);
+                Positions,
+                cpu);
         }
         finally
         {
@@ -119,15 +153,59 @@ internal static partial class IdleRelayProcessScenario
         }
     }
 
-    private static Process Start(string folder, string apiUrl)
+    /// <summary>
+    /// State messages first (each changes only the current price, so no signal), then signals one at a time (each an SL
+    /// move, awaited at the API before the next, so none is conflated). CPU is read from the process before and after each.
+    /// </summary>
+    private static async Task<RelayCpu> MeasureCpuAsync(Process relay, HttpClient http, TerminalSimulator terminal, ArrivalRecorder arrivals)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
+        var tickets = terminal.Terminal.Positions.Select(p => p.Ticket).ToList();
+        var framesBefore = await FramesAsync(http);
+        var cpuBefore = CpuTime(relay);
+        for (var i = 0; i < StateMessages; i += tickets.Count)
         {
-            Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll"), "run",
+            terminal.Terminal.Tick(i % 2 == 0 ? 1e-5 : -1e-5);
+            terminal.Send(terminal.Terminal.Positions.Select(p => (EaMessage)new PositionUpdate { Session = terminal.Session, Seq = 0, Position = p }));
+        }
+
+        var sent = StateMessages / tickets.Count * tickets.Count;
+        await PollAsync(async () => await FramesAsync(http) >= framesBefore + sent, "the relay process reading every state message");
+        var ingestCpu = CpuTime(relay) - cpuBefore;
+
+        var start = arrivals.Count;
+        cpuBefore = CpuTime(relay);
+        for (var i = 0; i < Signals; i++)
+        {
+            var ticket = tickets[i % tickets.Count];
+            terminal.Modify(ticket, sl: 1.0 + (i * 1e-5), tp: 0);
+            await arrivals.RequireCountAsync(start + i + 1, TimeSpan.FromSeconds(30), "an SL move at the API");
+        }
+
+        var signalCpu = CpuTime(relay) - cpuBefore;
+        return new RelayCpu(sent, ingestCpu.TotalMicroseconds / sent, Signals, signalCpu.TotalMicroseconds / Signals);
+    }
+
+    private static TimeSpan CpuTime(Process process)
+    {
+        process.Refresh();
+        return process.TotalProcessorTime;
+    }
+
+    private static async Task<long> FramesAsync(HttpClient http)
+    {
+        using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/status", UriKind.Relative)));
+        return status.RootElement.GetProperty("ingress").GetProperty("frames").GetInt64();
+    }
+
+    private static Process Start(RelayBuild build, string folder, string apiUrl)
+    {
+        var info = new ProcessStartInfo(build.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in build.LeadingArguments.Concat(
+        [
+            "run",
             "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={folder}", $"--Storage:LockFile={Path.Combine(folder, "relay.lock")}",
             $"--Api:Url={apiUrl}", $"--Api:Username={SandboxHost.User}", $"--Api:Password={SandboxHost.Password}",
-        })
+        ]))
         {
             info.ArgumentList.Add(argument);
         }
