@@ -8,6 +8,9 @@ public sealed class IngressMetrics
     private long _resyncsSent;
     private long _sessionsAccepted;
     private long _sessionsRefused;
+    private long _replayed;
+    private long _droppedItems;
+    private long _lookupsSent;
 
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
     public long Malformed => Interlocked.Read(ref _malformed);
@@ -15,9 +18,19 @@ public sealed class IngressMetrics
     public long SessionsAccepted => Interlocked.Read(ref _sessionsAccepted);
     public long SessionsRefused => Interlocked.Read(ref _sessionsRefused);
 
+    /// <summary>Messages dropped because their seq was at or below the last applied one of their session.</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+
+    /// <summary>Invalid positions/orders left out of otherwise valid snapshots.</summary>
+    public long DroppedItems => Interlocked.Read(ref _droppedItems);
+    public long LookupsSent => Interlocked.Read(ref _lookupsSent);
+
     internal void FrameReceived() => Interlocked.Increment(ref _framesReceived);
     internal void MalformedFrame() => Interlocked.Increment(ref _malformed);
     internal void ResyncSent() => Interlocked.Increment(ref _resyncsSent);
     internal void SessionAccepted() => Interlocked.Increment(ref _sessionsAccepted);
     internal void SessionRefused() => Interlocked.Increment(ref _sessionsRefused);
+    internal void ReplayDropped() => Interlocked.Increment(ref _replayed);
+    internal void ItemsDropped(int count) => Interlocked.Add(ref _droppedItems, count);
+    internal void LookupSent() => Interlocked.Increment(ref _lookupsSent);
 }

@@ -25,6 +25,11 @@ public sealed class IngressOptions
     /// input is 0. The seed's <c>service.loop_interval</c> sets it.</summary>
     public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(50);
 
+    /// <summary><c>Ingress:LookupInterval</c>: while positions or orders are unconfirmed (missing without evidence),
+    /// the relay asks the EA to look them up this often (and at once when they go missing).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:10:00", ErrorMessage = "Ingress:LookupInterval must be between 00:00:00.100 and 00:10:00.")]
+    public TimeSpan LookupInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary><c>Ingress:MaxFrameBytes</c>: a larger frame drops the connection (docs/protocol.md).</summary>
     [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;

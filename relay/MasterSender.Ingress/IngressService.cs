@@ -26,6 +26,7 @@ public sealed class IngressService : BackgroundService
     private int _handledSinceCommit;
     private RouterEndpoint? _endpoint;
     private ITimer? _sweepTimer;
+    private ITimer? _lookupTimer;
 
     public IngressService(
         IOptions<IngressOptions> options,
@@ -77,6 +78,7 @@ public sealed class IngressService : BackgroundService
         _endpoint = new RouterEndpoint(_options, OnFrame, CommitStaged, _metrics);
         _logger.LogInformation("Listening for the EA on tcp://127.0.0.1:{Port}", _endpoint.Port);
         _sweepTimer = _time.CreateTimer(_ => Sweep(), null, SweepPeriod, SweepPeriod);
+        _lookupTimer = _time.CreateTimer(_ => SendLookups(), null, _options.LookupInterval, _options.LookupInterval);
         return base.StartAsync(cancellationToken);
     }
 
@@ -87,6 +89,11 @@ public sealed class IngressService : BackgroundService
             await _sweepTimer.DisposeAsync();
         }
 
+        if (_lookupTimer is not null)
+        {
+            await _lookupTimer.DisposeAsync();
+        }
+
         _endpoint?.Dispose();
         await base.StopAsync(cancellationToken);
     }
@@ -94,6 +101,7 @@ public sealed class IngressService : BackgroundService
     public override void Dispose()
     {
         _sweepTimer?.Dispose();
+        _lookupTimer?.Dispose();
         _endpoint?.Dispose();
         base.Dispose();
     }
@@ -144,6 +152,14 @@ public sealed class IngressService : BackgroundService
         lock (_gate)
         {
             _sessions.Sweep(_endpoint!.Send);
+        }
+    }
+
+    private void SendLookups()
+    {
+        lock (_gate)
+        {
+            _sessions.SendLookups(_endpoint!.Send);
         }
     }
 }
