@@ -128,4 +128,15 @@ public sealed class EvidenceTests
         Assert.Equal(0, terminal.ResyncsReceived);
         Assert.Empty(Unconfirmed(relay)); // present, only unreadable: not taken for missing
     }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("01:00:00")]
+    public async Task A_LookupInterval_out_of_range_stops_the_start_with_a_message_naming_the_key(string value)
+    {
+        var failure = await Assert.ThrowsAsync<Microsoft.Extensions.Options.OptionsValidationException>(
+            () => IngressHost.StartAsync(new Dictionary<string, string?> { ["Ingress:LookupInterval"] = value }));
+
+        Assert.Contains("Ingress:LookupInterval", failure.Message, StringComparison.Ordinal);
+    }
 }

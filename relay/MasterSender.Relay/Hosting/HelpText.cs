@@ -38,7 +38,10 @@ public static class HelpText
                                      EA 0.1.0 keeps its own ReconcileMs input.
           Ingress:HeartbeatInterval  How often the EA sends a heartbeat, told in welcome (default 00:00:01).
           Ingress:MaxFrameBytes      Largest EA message accepted (default 4194304).
-          Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
+          Ingress:LookupInterval     While positions/orders are unconfirmed (missing without evidence), ask the EA to look
+                                     them up this often (default 00:00:02; 00:00:00.100 to 00:10:00).
+          Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent; a position
+                                     opened (server clock) longer ago than this never yields an OPEN (default 00:00:30).
           Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 128).
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).

@@ -11,7 +11,8 @@ internal sealed class RelayStatusSources(
     IngressMetrics metrics,
     ISignalLedger ledger,
     IApiAccess api,
-    RelayRuntime runtime) : IStatusSources
+    RelayRuntime runtime,
+    TimeProvider time) : IStatusSources
 {
     public StatusView Status()
     {
@@ -25,7 +26,21 @@ internal sealed class RelayStatusSources(
                 t.OpenPositions, t.PendingOrders, t.EaVersion, t.TerminalBuild, t.LastMessageAtMs),
             api.View(),
             ledger.Counts(),
-            new IngressView(ingress.Port, metrics.FramesReceived, metrics.Malformed, metrics.ResyncsSent, metrics.SessionsRefused));
+            new IngressView(ingress.Port, metrics.FramesReceived, metrics.Malformed, metrics.ResyncsSent, metrics.SessionsRefused, metrics.Replayed, metrics.DroppedItems, metrics.LookupsSent),
+            Unconfirmed(account?.Login ?? api.View().AllowedLogin));
+    }
+
+    private List<UnconfirmedView> Unconfirmed(long? login)
+    {
+        if (login is not { } l)
+        {
+            return [];
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return ingress.ReadBook(l, book => book.Unconfirmed)
+            .Select(u => new UnconfirmedView(u.Kind, u.Ticket, u.Identifier, u.Symbol, DateTimeOffset.FromUnixTimeMilliseconds(u.SinceMs), Math.Max(0, now - u.SinceMs)))
+            .ToList();
     }
 
     public SignalsView Signals(int recent)

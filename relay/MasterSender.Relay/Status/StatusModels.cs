@@ -4,7 +4,7 @@ namespace MasterSender.Relay.Status;
 
 // The JSON of GET /api/status and GET /api/signals (snake_case). Secrets never appear in these types.
 
-public sealed record StatusView(RelayView Relay, TerminalView Terminal, ApiView Api, SignalCountsView Signals, IngressView Ingress);
+public sealed record StatusView(RelayView Relay, TerminalView Terminal, ApiView Api, SignalCountsView Signals, IngressView Ingress, IReadOnlyList<UnconfirmedView> Unconfirmed);
 
 public sealed record RelayView(string Version, DateTimeOffset StartedAt, bool Demo);
 
@@ -31,7 +31,13 @@ public sealed record ApiView(string Url, bool LoggedIn, string? Username, long? 
 
 public sealed record SignalCountsView(long Produced, long Sent, long Pending, long Failed, long Rejected, long Expired, long Superseded);
 
-public sealed record IngressView(int Port, long Frames, long Malformed, long Resyncs, long SessionsRefused);
+/// <param name="Replayed">Messages dropped because their seq was at or below the last applied one.</param>
+/// <param name="DroppedItems">Invalid positions/orders left out of snapshots whose other items were applied.</param>
+/// <param name="Lookups">lookup messages sent for unconfirmed items.</param>
+public sealed record IngressView(int Port, long Frames, long Malformed, long Resyncs, long SessionsRefused, long Replayed, long DroppedItems, long Lookups);
+
+/// <summary>A position or order that went missing without evidence: no signal yet, the relay keeps asking the EA.</summary>
+public sealed record UnconfirmedView(string Kind, long Ticket, long Identifier, string Symbol, DateTimeOffset Since, long AgeMs);
 
 public sealed record SignalsView(IReadOnlyList<ActivePositionView> Active, IReadOnlyList<PendingOrderView> Orders, IReadOnlyList<SignalLogEntry> Recent);
 

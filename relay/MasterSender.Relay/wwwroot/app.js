@@ -75,6 +75,18 @@ function renderStatus(s) {
   $("m-subscription").textContent = api.subscription ?? "–";
   $("ingress-port").textContent = s.ingress.port;
   $("ingress-malformed").textContent = s.ingress.malformed;
+  $("ingress-replayed").textContent = s.ingress.replayed;
+  $("ingress-dropped-items").textContent = s.ingress.dropped_items;
+  renderUnconfirmed(s.unconfirmed || []);
+}
+
+function renderUnconfirmed(items) {
+  $("unconfirmed-card").hidden = items.length === 0;
+  $("unconfirmed-count").textContent = items.length ? `(${items.length})` : "";
+  fillRows($("unconfirmed-rows"), items.map((u) => [
+    cell(u.kind), cell(u.symbol), cell(String(u.ticket), "num"), cell(String(u.identifier), "num"),
+    cell(`${number(u.age_ms / 1000, 1)} s`, "num"),
+  ]), 5, "");
 }
 
 function renderSignals(data) {
