@@ -129,6 +129,29 @@ public sealed class EvidenceTests
         Assert.Empty(Unconfirmed(relay)); // present, only unreadable: not taken for missing
     }
 
+    [Fact]
+    public async Task A_position_opened_longer_ago_than_Signals_MaxOpenAge_never_yields_an_OPEN_when_it_shows_up_late()
+    {
+        await using var relay = await IngressHost.StartAsync(new Dictionary<string, string?> { ["Signals:MaxOpenAge"] = "00:00:10" });
+        var serverClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var terminal = new TerminalSimulator(SimulatedTerminal.Demo(IngressHost.Login, time: serverClock), relay.Endpoint);
+        Assert.True((await terminal.ConnectAsync().WaitAsync(Eventually.DefaultTimeout)).Accepted);
+        await Eventually.True(() => relay.Journal.Commits >= 1, "the first snapshot to be adopted");
+
+        // Opened now by the server's clock, but the relay first hears of it 20 s later (the event was lost).
+        terminal.LoseNextEvents(1);
+        var old = terminal.Open("EURUSD", PositionSide.Buy, 0.1, 1.08);
+        serverClock.Advance(TimeSpan.FromSeconds(20));
+        var fresh = terminal.Open("GBPUSD", PositionSide.Sell, 0.1, 1.25);
+        terminal.SendSnapshot();
+        terminal.Modify(old, sl: 1.07, tp: 0);
+        await RoundTripAsync(terminal);
+
+        var signals = await relay.SignalsAsync(2);
+        Assert.Equal(["OPEN", "MODIFY"], Actions(signals));
+        Assert.Equal((fresh, old), (signals[0].MasterTicket, signals[1].MasterTicket));
+    }
+
     [Theory]
     [InlineData("00:00:00")]
     [InlineData("01:00:00")]
