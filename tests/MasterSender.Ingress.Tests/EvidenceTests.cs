@@ -144,6 +144,7 @@ public sealed class EvidenceTests
         serverClock.Advance(TimeSpan.FromSeconds(20));
         var fresh = terminal.Open("GBPUSD", PositionSide.Sell, 0.1, 1.25);
         terminal.SendSnapshot();
+        await RoundTripAsync(terminal); // the snapshot is built when sent: it must go before the change below
         terminal.Modify(old, sl: 1.07, tp: 0);
         await RoundTripAsync(terminal);
 
