@@ -13,6 +13,9 @@ public sealed class IngressMetrics
     private long _socketRestarts;
     private string? _lastConnectionRefusal;
     private string? _lastSocketError;
+    private long _replayed;
+    private long _droppedItems;
+    private long _lookupsSent;
 
     public long FramesReceived => Interlocked.Read(ref _framesReceived);
     public long Malformed => Interlocked.Read(ref _malformed);
@@ -34,6 +37,12 @@ public sealed class IngressMetrics
 
     /// <summary>What made the ROUTER socket fail the last time, or null.</summary>
     public string? LastSocketError => Volatile.Read(ref _lastSocketError);
+    /// <summary>Messages dropped because their seq was at or below the last applied one of their session.</summary>
+    public long Replayed => Interlocked.Read(ref _replayed);
+
+    /// <summary>Invalid positions/orders left out of otherwise valid snapshots.</summary>
+    public long DroppedItems => Interlocked.Read(ref _droppedItems);
+    public long LookupsSent => Interlocked.Read(ref _lookupsSent);
 
     internal void FrameReceived() => Interlocked.Increment(ref _framesReceived);
     internal void MalformedFrame() => Interlocked.Increment(ref _malformed);
@@ -54,4 +63,7 @@ public sealed class IngressMetrics
         Volatile.Write(ref _lastSocketError, error);
         Interlocked.Increment(ref _socketRestarts);
     }
+    internal void ReplayDropped() => Interlocked.Increment(ref _replayed);
+    internal void ItemsDropped(int count) => Interlocked.Add(ref _droppedItems, count);
+    internal void LookupSent() => Interlocked.Increment(ref _lookupsSent);
 }

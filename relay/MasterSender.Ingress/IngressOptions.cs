@@ -33,8 +33,10 @@ public sealed class IngressOptions
 
     /// <summary><c>Ingress:HandshakeTimeout</c>: a connection that has not finished its ZMTP handshake (greeting and
     /// READY) this long after it opened is closed. The EA needs a few milliseconds.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
     public TimeSpan HandshakeTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary><c>Ingress:LookupInterval</c>: while positions or orders are unconfirmed (missing without evidence),
+    /// the relay asks the EA to look them up this often (and at once when they go missing).</summary>
+    public TimeSpan LookupInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary><c>Ingress:MaxFrameBytes</c>: a larger frame drops the connection (docs/protocol.md).</summary>
     [Range(1024, 64 * 1024 * 1024)]

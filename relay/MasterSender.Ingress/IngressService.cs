@@ -33,6 +33,7 @@ public sealed class IngressService : BackgroundService
     private IngressFront? _front;
     private ITimer? _sweepTimer;
     private volatile bool _stopping;
+    private ITimer? _lookupTimer;
 
     public IngressService(
         IOptions<IngressOptions> options,
@@ -99,6 +100,7 @@ public sealed class IngressService : BackgroundService
         _front.Start();
         _logger.LogInformation("Listening for the EA on tcp://127.0.0.1:{Port}", _front.Port);
         _sweepTimer = _time.CreateTimer(_ => Sweep(), null, SweepPeriod, SweepPeriod);
+        _lookupTimer = _time.CreateTimer(_ => SendLookups(), null, _options.LookupInterval, _options.LookupInterval);
         return base.StartAsync(cancellationToken);
     }
 
@@ -111,6 +113,11 @@ public sealed class IngressService : BackgroundService
         }
 
         _front?.Dispose();
+        if (_lookupTimer is not null)
+        {
+            await _lookupTimer.DisposeAsync();
+        }
+
         _endpoint?.Dispose();
         await base.StopAsync(cancellationToken);
     }
@@ -120,6 +127,7 @@ public sealed class IngressService : BackgroundService
         _stopping = true;
         _sweepTimer?.Dispose();
         _front?.Dispose();
+        _lookupTimer?.Dispose();
         _endpoint?.Dispose();
         base.Dispose();
     }
@@ -217,6 +225,14 @@ public sealed class IngressService : BackgroundService
                 _logger.LogError("Rebuilding the EA socket failed ({Error}); trying again in {Seconds} s", failure.Message, RebuildRetryDelay.TotalSeconds);
                 await Task.Delay(RebuildRetryDelay, _time);
             }
+        }
+    }
+
+    private void SendLookups()
+    {
+        lock (_gate)
+        {
+            _sessions.SendLookups(_endpoint!.Send);
         }
     }
 }

@@ -20,6 +20,11 @@ internal sealed class PeerSession(byte[] identity, Hello hello, long nowMs)
     /// <summary>Storing this terminal's state failed again within a second of the last resync: the sweep asks later.</summary>
     public bool ResyncDue { get; set; }
     public AccountInfo Account { get; set; } = hello.Account;
+
+    /// <summary>A replayed message was logged for this session; later ones are only counted.</summary>
+    public bool ReplayLogged { get; set; }
+    public long LastDroppedItemsLogMs { get; set; } = long.MinValue / 2;
+    public int DroppedItemsSinceLog { get; set; }
 }
 
 /// <summary>Per-peer bookkeeping for peers without a session: rate limits for answers and logs.</summary>

@@ -158,12 +158,28 @@ internal sealed class SessionManager(
             RelayVersion = relayVersion,
         }, send);
         logger.LogInformation("Terminal {Login} on {Server} connected (EA {EaVersion}, terminal build {Build})", login, hello.Account.Server, hello.EaVersion, hello.Terminal.Build);
+        pipeline.Stage(login, hello); // the trade server's clock, for the open-age rule; no signal
         status.Set(Connected(peer, pipeline.BookFor(login), PathWarning(hello.Terminal, allowed)));
     }
 
     private void OnSessionMessage(PeerSession peer, EaMessage message, long now, Action<OutboundFrame> send)
     {
         peer.LastMessageAtMs = now;
+
+        // A repeat or an older message is never applied: a replayed position after its close would be a phantom
+        // trade, a stale SL would roll a stop back. The terminal is alive, though, so it still counts as a message.
+        if (message.Seq <= peer.LastSeq)
+        {
+            metrics.ReplayDropped();
+            if (!peer.ReplayLogged)
+            {
+                peer.ReplayLogged = true;
+                logger.LogWarning("Terminal {Login}: dropped a {Type} with seq {Seq}, at or below the last applied seq {LastSeq}; later ones on this session are only counted (ingress.replayed)", peer.Login, message.GetType().Name, message.Seq, peer.LastSeq);
+            }
+
+            return;
+        }
+
         var expected = peer.LastSeq + 1;
         peer.LastSeq = message.Seq;
         if (message.Seq != expected)
@@ -194,11 +210,22 @@ internal sealed class SessionManager(
         {
             peer.AwaitingSnapshot = false;
             peer.Account = snapshot.Account;
+            if (snapshot.DroppedItems.Count > 0)
+            {
+                DroppedItems(peer, snapshot.DroppedItems, now);
+            }
         }
 
+        Core.Book.TradeBook book;
         try
         {
+            var marks = pipeline.BookFor(peer.Login).UnconfirmedMarks;
             pipeline.Stage(peer.Login, message);
+            book = pipeline.BookFor(peer.Login);
+            if (book.UnconfirmedMarks != marks)
+            {
+                SendLookup(peer, book, send);
+            }
         }
 #pragma warning disable CA1031 // Loading the stored book may fail in any way (disk full, locked file); the session must survive and recover.
         catch (Exception exception)
@@ -210,7 +237,57 @@ internal sealed class SessionManager(
         }
 
         var current = status.Current;
-        status.Set(Connected(peer, pipeline.BookFor(peer.Login), current.Warning) with { LastMessageAtMs = now });
+        status.Set(Connected(peer, book, current.Warning) with { LastMessageAtMs = now });
+    }
+
+    /// <summary>Asks every terminal whose book holds unconfirmed items to look them up; called every
+    /// <see cref="IngressOptions.LookupInterval"/>.</summary>
+    public void SendLookups(Action<OutboundFrame> send)
+    {
+        foreach (var peer in _sessions.Values.ToList())
+        {
+            Core.Book.TradeBook book;
+            try
+            {
+                book = pipeline.BookFor(peer.Login);
+            }
+#pragma warning disable CA1031 // A book that cannot be loaded now is asked about on a later tick; the ingress must go on.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                logger.LogError(exception, "Could not load the stored book of terminal {Login} to look up its unconfirmed items", peer.Login);
+                continue;
+            }
+
+            if (book.HasUnconfirmed)
+            {
+                SendLookup(peer, book, send);
+            }
+        }
+    }
+
+    private void SendLookup(PeerSession peer, Core.Book.TradeBook book, Action<OutboundFrame> send)
+    {
+        var unconfirmed = book.Unconfirmed;
+        metrics.LookupSent();
+        Reply(peer.Identity, new Lookup
+        {
+            Session = peer.SessionId,
+            Positions = [.. unconfirmed.Where(u => u.Kind == Core.Book.UnconfirmedKinds.Position).Select(u => new LookupPosition(u.Ticket, u.Identifier))],
+            Orders = [.. unconfirmed.Where(u => u.Kind == Core.Book.UnconfirmedKinds.Order).Select(u => u.Ticket)],
+        }, send);
+    }
+
+    private void DroppedItems(PeerSession peer, IReadOnlyList<ProtocolError> dropped, long now)
+    {
+        metrics.ItemsDropped(dropped.Count);
+        peer.DroppedItemsSinceLog += dropped.Count;
+        if (now - peer.LastDroppedItemsLogMs >= LogEvery.TotalMilliseconds)
+        {
+            logger.LogWarning("Terminal {Login}: left out {Count} invalid item(s) of its snapshots ({Total} in all, ingress.dropped_items), applied the rest: {Reason}", peer.Login, peer.DroppedItemsSinceLog, metrics.DroppedItems, dropped[0].ToString());
+            peer.LastDroppedItemsLogMs = now;
+            peer.DroppedItemsSinceLog = 0;
+        }
     }
 
     /// <summary>

@@ -13,6 +13,10 @@ public sealed class SimulatedTerminal
     private readonly Lock _gate = new();
     private readonly SortedDictionary<long, PositionState> _positions = [];
     private readonly SortedDictionary<long, OrderState> _orders = [];
+
+    // The terminal's history: what a lookup finds for a position or order that is gone.
+    private readonly Dictionary<long, PositionClosed> _closedByIdentifier = [];
+    private readonly Dictionary<long, OrderRemoved> _removedOrders = [];
     private readonly TimeProvider _time;
     private AccountInfo _account;
     private long _nextTicket;
@@ -73,6 +77,52 @@ public sealed class SimulatedTerminal
 
     private long NowMsc => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>The trade server's clock (TimeTradeServer), as hello and snapshots carry it.</summary>
+    public long ServerTimeMsc => NowMsc;
+
+    /// <summary>While true, a close's deal is not in history yet: the close sends nothing (the EA waits for its
+    /// evidence) and a lookup finds nothing. Set it back to false and a lookup finds the deal.</summary>
+    public bool DealsLag { get; set; }
+
+    /// <summary>TERMINAL_CONNECTED: false while the terminal has lost its trade server.</summary>
+    public bool ServerConnected { get; set; } = true;
+
+    /// <summary>What the EA answers to a <c>lookup</c>: the current state of what is still there, the evidence from
+    /// history of what is gone, nothing for what history does not show yet.</summary>
+    public IReadOnlyList<EaMessage> Lookup(Lookup lookup)
+    {
+        ArgumentNullException.ThrowIfNull(lookup);
+        lock (_gate)
+        {
+            var answers = new List<EaMessage>();
+            foreach (var wanted in lookup.Positions)
+            {
+                if (_positions.Values.FirstOrDefault(p => p.Ticket == wanted.Ticket || p.Identifier == wanted.Identifier) is { } open)
+                {
+                    answers.Add(Update(open));
+                }
+                else if (!DealsLag && _closedByIdentifier.TryGetValue(wanted.Identifier, out var closed))
+                {
+                    answers.Add(closed);
+                }
+            }
+
+            foreach (var ticket in lookup.Orders)
+            {
+                if (_orders.TryGetValue(ticket, out var pending))
+                {
+                    answers.Add(new OrderUpdate { Session = "", Seq = 0, Order = pending });
+                }
+                else if (_removedOrders.TryGetValue(ticket, out var removed))
+                {
+                    answers.Add(removed);
+                }
+            }
+
+            return answers;
+        }
+    }
+
     public Snapshot Snapshot(string reason)
     {
         lock (_gate)
@@ -83,6 +133,8 @@ public sealed class SimulatedTerminal
                 Seq = 0,
                 Reason = reason,
                 ServerTime = NowMsc / 1000,
+                ServerTimeMsc = NowMsc,
+                Connected = ServerConnected,
                 Account = _account,
                 Positions = [.. _positions.Values],
                 Orders = [.. _orders.Values],
@@ -213,14 +265,16 @@ public sealed class SimulatedTerminal
             var messages = new List<EaMessage>();
             if (_account.MarginMode != MarginMode.Hedging && _positions.Values.FirstOrDefault(p => p.Symbol == order.Symbol) is { } existing)
             {
-                messages.Add(new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = existing.Identifier });
+                _removedOrders[ticket] = new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = existing.Identifier };
+                messages.Add(_removedOrders[ticket]);
                 messages.AddRange(Net(existing, side, order.Volume, price));
                 return messages;
             }
 
             var position = NewPosition(ticket, ticket, order.Symbol, side, order.Volume, price, order.Sl, order.Tp, order.Magic, order.Comment);
             _positions[ticket] = position;
-            messages.Add(new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = ticket });
+            _removedOrders[ticket] = new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = ticket };
+            messages.Add(_removedOrders[ticket]);
             messages.Add(Update(position));
             return messages;
         }
@@ -273,10 +327,24 @@ public sealed class SimulatedTerminal
         return [Update(reversed)];
     }
 
+    /// <summary>Closes with its deal as evidence, as the EA reports it once the deal is in history.</summary>
     private List<EaMessage> CloseLocked(long ticket, double price)
     {
+        var position = _positions[ticket];
         _positions.Remove(ticket);
-        return [new PositionClosed { Session = "", Seq = 0, Ticket = ticket, ClosePrice = price, Deal = _nextTicket++, TimeMsc = NowMsc }];
+        var closed = new PositionClosed
+        {
+            Session = "",
+            Seq = 0,
+            Ticket = ticket,
+            Identifier = position.Identifier,
+            ClosePrice = price,
+            Deal = _nextTicket++,
+            TimeMsc = NowMsc,
+            Volume = position.Volume,
+        };
+        _closedByIdentifier[position.Identifier] = closed;
+        return DealsLag ? [] : [closed];
     }
 
     private List<EaMessage> RemoveOrder(long ticket, string reason)
@@ -284,7 +352,9 @@ public sealed class SimulatedTerminal
         lock (_gate)
         {
             _orders.Remove(ticket);
-            return [new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = reason }];
+            var removed = new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = reason };
+            _removedOrders[ticket] = removed;
+            return [removed];
         }
     }
 

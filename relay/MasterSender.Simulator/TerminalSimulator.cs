@@ -19,6 +19,7 @@ public sealed class TerminalSimulator : IDisposable
     private DealerSocket _socket;
     private TaskCompletionSource<Welcome> _welcome = NewWelcomeSource();
     private long _seq;
+    private readonly List<EaMessage> _undeliveredEvidence = [];
     private int _eventsToLose;
     private int _sessionCounter;
 
@@ -53,6 +54,11 @@ public sealed class TerminalSimulator : IDisposable
     public int ResyncsReceived => Volatile.Read(ref _resyncs);
 
     private int _heartbeatReplies;
+
+    private int _lookups;
+
+    /// <summary>How many <c>lookup</c> messages for the current session arrived (each is answered).</summary>
+    public int LookupsReceived => Volatile.Read(ref _lookups);
 
     public int HeartbeatRepliesReceived => Volatile.Read(ref _heartbeatReplies);
 
@@ -97,6 +103,13 @@ public sealed class TerminalSimulator : IDisposable
                 if (_eventsToLose > 0)
                 {
                     _eventsToLose--;
+                    if (message is PositionClosed or OrderRemoved)
+                    {
+                        // The EA still knows it reported the position or order, so it sends the evidence before its
+                        // next snapshot (docs/protocol.md, "How the EA applies these rules").
+                        _undeliveredEvidence.Add(message);
+                    }
+
                     continue;
                 }
 
@@ -108,7 +121,7 @@ public sealed class TerminalSimulator : IDisposable
     /// <summary>The next <paramref name="count"/> event messages are lost (as when the terminal's event queue overflows).</summary>
     public void LoseNextEvents(int count) => Run(() => _eventsToLose += count);
 
-    public void SendSnapshot(string reason = "changed") => Run(() => SendNow(Terminal.Snapshot(reason)));
+    public void SendSnapshot(string reason = "changed") => Run(() => SendSnapshotNow(reason));
 
     public void SendHeartbeat() => Run(() => SendNow(new Heartbeat { Session = Session, Seq = 0 }));
 
@@ -187,6 +200,7 @@ public sealed class TerminalSimulator : IDisposable
             EaVersion = _settings.EaVersion,
             Instance = _settings.Instance,
             PairingKey = _settings.PairingKey,
+            ServerTimeMsc = Terminal.ServerTimeMsc,
             Account = Terminal.Account,
             Terminal = new TerminalInfo
             {
@@ -198,6 +212,17 @@ public sealed class TerminalSimulator : IDisposable
                 TradeAllowed = true,
             },
         });
+    }
+
+    private void SendSnapshotNow(string reason)
+    {
+        foreach (var evidence in _undeliveredEvidence)
+        {
+            SendNow(evidence);
+        }
+
+        _undeliveredEvidence.Clear();
+        SendNow(Terminal.Snapshot(reason));
     }
 
     private void SendNow(EaMessage message)
@@ -232,7 +257,7 @@ public sealed class TerminalSimulator : IDisposable
                 {
                     _heartbeat.Interval = welcome.HeartbeatMs;
                     _heartbeat.Enable = _settings.AutoHeartbeat;
-                    SendNow(Terminal.Snapshot("connect"));
+                    SendSnapshotNow("connect");
                 }
 
                 _welcome.TrySetResult(welcome);
@@ -245,7 +270,15 @@ public sealed class TerminalSimulator : IDisposable
                 break;
             case Resync:
                 Interlocked.Increment(ref _resyncs);
-                SendNow(Terminal.Snapshot("resync"));
+                SendSnapshotNow("resync");
+                break;
+            case Lookup lookup when lookup.Session == Session:
+                Interlocked.Increment(ref _lookups);
+                foreach (var answer in Terminal.Lookup(lookup))
+                {
+                    SendNow(answer);
+                }
+
                 break;
             case HeartbeatReply:
                 Interlocked.Increment(ref _heartbeatReplies);

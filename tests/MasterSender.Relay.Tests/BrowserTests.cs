@@ -73,4 +73,44 @@ public sealed class BrowserTests : IAsyncLifetime
         await Assertions.Expect(page.Locator("#login-card")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#api-badge")).ToHaveTextAsync("API: not logged in");
     }
+
+    [Fact]
+    public async Task A_position_missing_without_evidence_is_shown_as_unconfirmed_with_its_age_until_its_deal_shows()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_relay.PageUrl);
+        await page.FillAsync("#username", RelayUnderTest.User);
+        await page.FillAsync("#password", RelayUnderTest.Password);
+        await page.ClickAsync("#login-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#login-card")).ToBeHiddenAsync();
+        using var terminal = new TerminalSimulator(SimulatedTerminal.Demo(RelayUnderTest.Login), _relay.EaEndpoint, new SimulatorSettings { AutoHeartbeat = true });
+        Assert.True((await terminal.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(15))).Accepted);
+        var ticket = terminal.Open("EURUSD", PositionSide.Buy, 0.1, 1.08);
+        var ticketText = ticket.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await Assertions.Expect(page.Locator("#active-rows")).ToContainTextAsync(ticketText);
+        await Assertions.Expect(page.Locator("#unconfirmed-card")).ToBeHiddenAsync();
+
+        // Closed, but the deal is not in the terminal's history yet: the snapshot lacks the position, nothing proves a close.
+        terminal.Terminal.DealsLag = true;
+        terminal.Close(ticket, 1.081);
+        terminal.SendSnapshot();
+
+        var slow = new LocatorAssertionsToContainTextOptions { Timeout = 15_000 };
+        await Assertions.Expect(page.Locator("#unconfirmed-rows")).ToContainTextAsync(ticketText, slow);
+        await Assertions.Expect(page.Locator("#unconfirmed-rows")).ToContainTextAsync(" s", slow);
+        using (var http = new HttpClient { BaseAddress = new Uri(_relay.PageUrl) })
+        {
+            var status = await http.GetStringAsync("/api/status");
+            Assert.Contains($"\"unconfirmed\":[{{\"kind\":\"position\",\"ticket\":{ticketText},\"identifier\":{ticketText},\"symbol\":\"EURUSD\"", status, StringComparison.Ordinal);
+            Assert.Contains("\"age_ms\":", status, StringComparison.Ordinal);
+        }
+
+        Assert.DoesNotContain("CLOSE", await page.Locator("#log-rows").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The deal shows up; the next lookup finds it and the CLOSE goes out.
+        terminal.Terminal.DealsLag = false;
+        var row = page.Locator("#log-rows tr", new PageLocatorOptions { HasText = "CLOSE" });
+        await Assertions.Expect(row).ToContainTextAsync(ticketText, slow);
+        await Assertions.Expect(page.Locator("#unconfirmed-card")).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 15_000 });
+    }
 }

@@ -4,7 +4,9 @@ using MasterSender.Core.Protocol;
 
 namespace MasterSender.Core.Book;
 
-/// <summary>The persisted form of a <see cref="TradeBook"/>; stored by the outbox in the same transaction as the signals it produced.</summary>
+/// <summary>The persisted form of a <see cref="TradeBook"/>; stored by the outbox in the same transaction as the signals it produced.
+/// Fields added later have defaults, so a row written by an older relay still reads (its positions are re-keyed by
+/// identifier on load, and nothing is unconfirmed).</summary>
 public sealed record BookState
 {
     public required long Login { get; init; }
@@ -15,10 +17,19 @@ public sealed record BookState
     public required Dictionary<string, int> Revisions { get; init; }
     public List<string> RetiredTickets { get; init; } = [];
 
+    /// <summary>Unconfirmed positions: book key (identifier, else ticket) → relay ms when it went missing.</summary>
+    public Dictionary<long, long> UnconfirmedPositions { get; init; } = [];
+
+    /// <summary>Unconfirmed pending orders: ticket → relay ms when it went missing.</summary>
+    public Dictionary<long, long> UnconfirmedOrders { get; init; } = [];
+
+    /// <summary>Trade server clock minus relay clock (ms), when known.</summary>
+    public long? ServerClockOffsetMs { get; init; }
+
     public string Serialize() => JsonSerializer.Serialize(this, BookStateJsonContext.Default.BookState);
 
     /// <summary>Null when the text is not a book this version can read; the caller then starts from an empty book
-    /// and the next snapshot re-creates it (possibly re-announcing open positions as OPEN).</summary>
+    /// and the next snapshot re-creates it as a baseline, without signals.</summary>
     public static BookState? Deserialize(string json)
     {
         try

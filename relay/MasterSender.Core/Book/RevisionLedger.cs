@@ -23,6 +23,9 @@ internal sealed class RevisionLedger
         return next;
     }
 
+    /// <summary>The key's item left the book (closed, removed) and has not come back since.</summary>
+    public bool IsRetired(string ticketKey) => _retired.Contains(ticketKey);
+
     public void Retire(string ticketKey)
     {
         if (!_retired.Add(ticketKey))

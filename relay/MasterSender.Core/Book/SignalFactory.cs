@@ -55,15 +55,17 @@ internal sealed class SignalFactory(long login, RevisionLedger ledger, long dete
         PositionId = positionId,
     };
 
+    /// <summary><c>master_ticket</c> is the position's identifier (its ticket when unknown): it stays the same when
+    /// the ticket changes, and equals the ticket for a position whose ticket never changed.</summary>
     private Signal ForPosition(SignalAction action, PositionState position)
     {
-        var ticketKey = PositionKey(position.Ticket);
+        var ticketKey = PositionKey(position.Key());
         return new Signal
         {
             IdempotencyKey = Key(ticketKey),
             Action = action,
             MasterLogin = login,
-            MasterTicket = position.Ticket,
+            MasterTicket = position.Key(),
             Symbol = position.Symbol,
             Type = position.Side.ToWire(),
             Volume = position.Volume,

@@ -5,8 +5,12 @@ namespace MasterSender.Core.Book;
 
 /// <summary>
 /// The last known positions and pending orders of one account, and the rules that turn a difference between
-/// that and what the terminal reports into signals. State, not events, is the truth: every message is compared with
-/// the book, so the same state twice yields nothing and a snapshot finds whatever an event missed.
+/// that and what the terminal reports into signals (docs/protocol.md, "How the relay derives signals").
+/// State says what is open and how: an OPEN, MODIFY or volume change comes from state. A disappearance is not
+/// evidence: a CLOSE needs the closing deal (<see cref="PositionClosed.IsEvidence"/>), an ORDER_DELETED the order's
+/// history state or the position its fill opened. Whatever goes missing without evidence is *unconfirmed*: kept,
+/// listed in <see cref="Unconfirmed"/> (the ingress asks the EA to look it up), and resolved by evidence or by its return.
+/// Positions are keyed by identifier (<see cref="PositionState.Key"/>), so a ticket change is no new trade.
 /// Not thread-safe: one pipeline owns a book.
 /// </summary>
 public sealed class TradeBook
@@ -17,23 +21,28 @@ public sealed class TradeBook
 
     private readonly SortedDictionary<long, PositionState> _positions = new();
     private readonly SortedDictionary<long, OrderState> _orders = new();
+    private readonly Dictionary<long, long> _positionsMissingSince = new();
+    private readonly Dictionary<long, long> _ordersMissingSince = new();
     private readonly RevisionLedger _ledger;
+    private readonly BookRules _rules;
+    private long? _serverClockOffsetMs;
 
     // Pending orders that left the book lately, so that a position their fill opened, reported after the
     // order's removal, still carries the order's ticket.
     private readonly Dictionary<long, OrderState> _recentlyRemovedOrders = new();
     private readonly Queue<long> _recentlyRemovedOrder = new();
 
-    public TradeBook(long login)
-        : this(login, new RevisionLedger())
+    public TradeBook(long login, BookRules? rules = null)
+        : this(login, new RevisionLedger(), rules)
     {
     }
 
-    private TradeBook(long login, RevisionLedger ledger)
+    private TradeBook(long login, RevisionLedger ledger, BookRules? rules)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(login);
         Login = login;
         _ledger = ledger;
+        _rules = rules ?? new BookRules();
     }
 
     public long Login { get; }
@@ -44,11 +53,35 @@ public sealed class TradeBook
     /// </summary>
     public bool HasBaseline { get; private set; }
 
+    /// <summary>Open positions by key (identifier, else ticket), unconfirmed ones included.</summary>
     public IReadOnlyDictionary<long, PositionState> Positions => _positions;
 
+    /// <summary>Pending orders by ticket, unconfirmed ones included.</summary>
     public IReadOnlyDictionary<long, OrderState> Orders => _orders;
 
-    /// <summary>Applies any state-carrying message; messages without trade state (hello, heartbeat…) yield nothing.</summary>
+    /// <summary>Counts every time something became unconfirmed (not persisted): a change tells the ingress to ask at once.</summary>
+    public long UnconfirmedMarks { get; private set; }
+
+    public bool HasUnconfirmed => _positionsMissingSince.Count > 0 || _ordersMissingSince.Count > 0;
+
+    /// <summary>What went missing without evidence, oldest first.</summary>
+    public IReadOnlyList<UnconfirmedItem> Unconfirmed =>
+    [
+        .. _positionsMissingSince.Select(m => UnconfirmedPosition(_positions[m.Key], m.Value))
+            .Concat(_ordersMissingSince.Select(m => UnconfirmedOrder(_orders[m.Key], m.Value)))
+            .OrderBy(u => u.SinceMs).ThenBy(u => u.Identifier),
+    ];
+
+    /// <summary>Counts changes to what is unconfirmed: they yield no signal but must be stored all the same.</summary>
+    public long UnconfirmedChanges { get; private set; }
+
+    private static UnconfirmedItem UnconfirmedPosition(PositionState p, long since) =>
+        new(UnconfirmedKinds.Position, p.Ticket, p.Key(), p.Symbol, since);
+
+    private static UnconfirmedItem UnconfirmedOrder(OrderState o, long since) =>
+        new(UnconfirmedKinds.Order, o.Ticket, o.Ticket, o.Symbol, since);
+
+    /// <summary>Applies any state-carrying message; messages without trade state (heartbeat…) yield nothing.</summary>
     public IReadOnlyList<Signal> Apply(EaMessage message, long nowMs) => message switch
     {
         Snapshot snapshot => ApplySnapshot(snapshot, nowMs),
@@ -56,13 +89,19 @@ public sealed class TradeBook
         PositionClosed closed => ApplyPositionClosed(closed, nowMs),
         OrderUpdate update => ApplyOrder(update.Order, nowMs),
         OrderRemoved removed => ApplyOrderRemoved(removed, nowMs),
+        Hello hello => NoteServerClock(hello.ServerTimeMsc, nowMs),
         _ => [],
     };
 
-    /// <summary>Makes the book equal to the snapshot. Anything the book has that the snapshot lacks is gone.</summary>
+    /// <summary>
+    /// Takes in a snapshot: new and changed items yield their signals; an item the book has and the snapshot lacks
+    /// becomes unconfirmed (no signal), unless the terminal was not connected to its server, when nothing is taken
+    /// for missing. An order missing while a position with its ticket as identifier exists was filled (evidence).
+    /// </summary>
     public IReadOnlyList<Signal> ApplySnapshot(Snapshot snapshot, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
+        NoteServerClock(snapshot.ServerTimeMsc > 0 ? snapshot.ServerTimeMsc : snapshot.ServerTime * 1000, nowMs);
         if (!HasBaseline && _positions.Count == 0 && _orders.Count == 0)
         {
             Adopt(snapshot);
@@ -73,33 +112,46 @@ public sealed class TradeBook
 
         var signals = new List<Signal>();
         var factory = Factory(nowMs);
-        var positions = snapshot.Positions.ToDictionary(p => p.Ticket);
-        var orders = snapshot.Orders.ToDictionary(o => o.Ticket);
-        var identifiers = snapshot.Positions.Select(p => p.Identifier).ToHashSet();
+        var positions = new Dictionary<long, PositionState>();
+        foreach (var position in snapshot.Positions)
+        {
+            positions.TryAdd(position.Key(), position);
+        }
+
+        var orderTickets = snapshot.Orders.Select(o => o.Ticket).Concat(snapshot.DroppedOrderTickets).ToHashSet();
+        var presentPositions = positions.Keys.Concat(snapshot.DroppedPositionKeys).ToHashSet();
+        var fillIdentifiers = positions.Values.Concat(_positions.Values).Select(p => p.Identifier).ToHashSet();
 
         // Order removals first: a fill's ORDER_DELETED precedes the OPEN that carries the order's ticket.
-        foreach (var gone in _orders.Values.Where(o => !orders.ContainsKey(o.Ticket)).ToList())
+        foreach (var gone in _orders.Values.Where(o => !orderTickets.Contains(o.Ticket)).ToList())
         {
-            var reason = identifiers.Contains(gone.Ticket) ? OrderRemovalReasons.Filled
-                : gone.ExpirationMsc > 0 && snapshot.ServerTime > 0 && snapshot.ServerTime * 1000 >= gone.ExpirationMsc ? OrderRemovalReasons.Expired
-                : OrderRemovalReasons.Unknown;
-            signals.Add(RemoveOrder(factory, gone, reason, identifiers.Contains(gone.Ticket) ? gone.Ticket : 0));
+            if (fillIdentifiers.Contains(gone.Ticket))
+            {
+                signals.Add(RemoveOrder(factory, gone, OrderRemovalReasons.Filled, gone.Ticket));
+            }
+            else if (snapshot.Connected)
+            {
+                MarkOrderMissing(gone.Ticket, nowMs);
+            }
         }
 
-        // Then exposure that went away, then what changed, then what is new.
-        foreach (var gone in _positions.Values.Where(p => !positions.ContainsKey(p.Ticket)).ToList())
+        if (snapshot.Connected)
         {
-            signals.Add(RemovePosition(factory, gone, closePrice: 0, closeTimeMsc: 0));
+            foreach (var key in _positions.Keys.Where(k => !presentPositions.Contains(k)).ToList())
+            {
+                MarkPositionMissing(key, nowMs);
+            }
         }
 
-        foreach (var position in snapshot.Positions.Where(p => _positions.ContainsKey(p.Ticket)).OrderBy(p => p.Ticket))
+        // Then what changed, then what is new.
+        foreach (var position in positions.Values.Where(p => _positions.ContainsKey(p.Key())).OrderBy(p => p.Key()))
         {
-            UpsertPosition(factory, position, signals);
+            UpsertPosition(factory, position, signals, nowMs);
         }
 
-        foreach (var position in snapshot.Positions.Where(p => !_positions.ContainsKey(p.Ticket)).OrderBy(p => p.Ticket))
+        foreach (var position in positions.Values.Where(p => !_positions.ContainsKey(p.Key())).OrderBy(p => p.Key()))
         {
-            UpsertPosition(factory, position, signals);
+            UpsertPosition(factory, position, signals, nowMs);
         }
 
         foreach (var order in snapshot.Orders.OrderBy(o => o.Ticket))
@@ -114,16 +166,34 @@ public sealed class TradeBook
     {
         ArgumentNullException.ThrowIfNull(position);
         var signals = new List<Signal>();
-        UpsertPosition(Factory(nowMs), position, signals);
+        UpsertPosition(Factory(nowMs), position, signals, nowMs);
         return signals;
     }
 
+    /// <summary>With the closing deal: a CLOSE at the deal's price and time. Without (deal 0): unconfirmed, no signal.</summary>
     public IReadOnlyList<Signal> ApplyPositionClosed(PositionClosed closed, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(closed);
-        return _positions.TryGetValue(closed.Ticket, out var position)
-            ? [RemovePosition(Factory(nowMs), position, closed.ClosePrice, closed.TimeMsc)]
-            : [];
+        var key = closed.Identifier > 0 ? closed.Identifier : closed.Ticket;
+        if (!_positions.TryGetValue(key, out var position))
+        {
+            // An EA that does not send the identifier names the position by its (possibly changed) ticket.
+            position = _positions.Values.FirstOrDefault(p => p.Ticket == closed.Ticket);
+            if (position is null)
+            {
+                return [];
+            }
+
+            key = position.Key();
+        }
+
+        if (!closed.IsEvidence)
+        {
+            MarkPositionMissing(key, nowMs);
+            return [];
+        }
+
+        return [RemovePosition(Factory(nowMs), position, closed.ClosePrice, closed.TimeMsc)];
     }
 
     public IReadOnlyList<Signal> ApplyOrder(OrderState order, long nowMs)
@@ -134,6 +204,8 @@ public sealed class TradeBook
         return signals;
     }
 
+    /// <summary>An ORDER_DELETED with the history reason; <c>unknown</c> is evidence only of a fill whose position
+    /// the book holds, otherwise the order becomes unconfirmed.</summary>
     public IReadOnlyList<Signal> ApplyOrderRemoved(OrderRemoved removed, long nowMs)
     {
         ArgumentNullException.ThrowIfNull(removed);
@@ -144,8 +216,14 @@ public sealed class TradeBook
 
         var reason = removed.Reason;
         var positionId = removed.PositionId;
-        if (reason == OrderRemovalReasons.Unknown && _positions.Values.Any(p => p.Identifier == order.Ticket))
+        if (!OrderRemovalReasons.IsEvidence(reason))
         {
+            if (!_positions.Values.Any(p => p.Identifier == order.Ticket))
+            {
+                MarkOrderMissing(order.Ticket, nowMs);
+                return [];
+            }
+
             reason = OrderRemovalReasons.Filled;
             positionId = order.Ticket;
         }
@@ -153,12 +231,22 @@ public sealed class TradeBook
         return [RemoveOrder(Factory(nowMs), order, reason, positionId)];
     }
 
+    private IReadOnlyList<Signal> NoteServerClock(long serverTimeMsc, long nowMs)
+    {
+        if (serverTimeMsc > 0)
+        {
+            _serverClockOffsetMs = serverTimeMsc - nowMs;
+        }
+
+        return [];
+    }
+
     private void Adopt(Snapshot snapshot)
     {
         HasBaseline = true;
         foreach (var position in snapshot.Positions)
         {
-            _positions[position.Ticket] = position;
+            _positions[position.Key()] = position;
         }
 
         foreach (var order in snapshot.Orders)
@@ -177,18 +265,24 @@ public sealed class TradeBook
         RecentlyRemovedOrders = [.. _recentlyRemovedOrder.Select(t => _recentlyRemovedOrders[t])],
         Revisions = _ledger.ExportRevisions(),
         RetiredTickets = _ledger.ExportRetired(),
+        UnconfirmedPositions = new(_positionsMissingSince),
+        UnconfirmedOrders = new(_ordersMissingSince),
+        ServerClockOffsetMs = _serverClockOffsetMs,
     };
 
-    public static TradeBook FromState(BookState state)
+    public static TradeBook FromState(BookState state, BookRules? rules = null)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var book = new TradeBook(state.Login, RevisionLedger.Import(state.Revisions, state.RetiredTickets))
+        var book = new TradeBook(state.Login, RevisionLedger.Import(state.Revisions, state.RetiredTickets ?? []), rules)
         {
             HasBaseline = state.HasBaseline,
+            _serverClockOffsetMs = state.ServerClockOffsetMs,
         };
+
+        // Keyed by identifier whatever the row's age: a book written when positions were keyed by ticket re-keys here.
         foreach (var position in state.Positions)
         {
-            book._positions[position.Ticket] = position;
+            book._positions[position.Key()] = position;
         }
 
         foreach (var order in state.Orders)
@@ -196,7 +290,18 @@ public sealed class TradeBook
             book._orders[order.Ticket] = order;
         }
 
-        foreach (var order in state.RecentlyRemovedOrders)
+        // Fields a row written by an older relay lacks read as null (the serializer sets every init property).
+        foreach (var (key, since) in (state.UnconfirmedPositions ?? []).Where(u => book._positions.ContainsKey(u.Key)))
+        {
+            book._positionsMissingSince[key] = since;
+        }
+
+        foreach (var (ticket, since) in (state.UnconfirmedOrders ?? []).Where(u => book._orders.ContainsKey(u.Key)))
+        {
+            book._ordersMissingSince[ticket] = since;
+        }
+
+        foreach (var order in state.RecentlyRemovedOrders ?? [])
         {
             book.RememberRemoved(order);
         }
@@ -206,21 +311,77 @@ public sealed class TradeBook
 
     private SignalFactory Factory(long nowMs) => new(Login, _ledger, nowMs);
 
-    private void UpsertPosition(SignalFactory factory, PositionState position, List<Signal> signals)
+    private void MarkPositionMissing(long key, long nowMs)
     {
-        if (!_positions.TryGetValue(position.Ticket, out var before))
+        if (_positionsMissingSince.TryAdd(key, nowMs))
         {
-            _positions[position.Ticket] = position;
-            signals.Add(factory.Open(position, OpeningOrder(position)));
+            UnconfirmedMarks++;
+            UnconfirmedChanges++;
+        }
+    }
+
+    private void MarkOrderMissing(long ticket, long nowMs)
+    {
+        if (_ordersMissingSince.TryAdd(ticket, nowMs))
+        {
+            UnconfirmedMarks++;
+            UnconfirmedChanges++;
+        }
+    }
+
+    /// <summary>
+    /// True when the position was opened longer ago than <see cref="BookRules.MaxOpenAge"/> by the trade server's
+    /// clock now (relay clock + the offset the last snapshot or hello showed). Unknown open time or clock: false.
+    /// </summary>
+    private bool OpenedTooLongAgo(long openTimeMsc, long nowMs) =>
+        _rules.MaxOpenAge is { } maxAge
+        && openTimeMsc > 0
+        && _serverClockOffsetMs is { } offset
+        && nowMs + offset - openTimeMsc > maxAge.TotalMilliseconds;
+
+    private void UpsertPosition(SignalFactory factory, PositionState position, List<Signal> signals, long nowMs)
+    {
+        var key = position.Key();
+
+        // Identifiers are never reused: a position closed with evidence that shows up again is a replayed or stale report.
+        if (!_positions.ContainsKey(key) && _ledger.IsRetired(SignalFactory.PositionKey(key)))
+        {
             return;
         }
 
-        _positions[position.Ticket] = position;
+        if (_positionsMissingSince.Remove(key))
+        {
+            UnconfirmedChanges++;
+        }
+
+        if (!_positions.TryGetValue(key, out var before))
+        {
+            // The fill of an order that went missing without evidence: now it has some.
+            if (position.Identifier > 0 && _ordersMissingSince.ContainsKey(position.Identifier) && _orders.TryGetValue(position.Identifier, out var filled))
+            {
+                signals.Add(RemoveOrder(factory, filled, OrderRemovalReasons.Filled, position.Identifier));
+            }
+
+            _positions[key] = position;
+            if (!OpenedTooLongAgo(position.TimeMsc, nowMs))
+            {
+                signals.Add(factory.Open(position, OpeningOrder(position)));
+            }
+
+            return;
+        }
+
+        // A changed ticket under the same identifier (swap re-open, netting service operation) is the same position.
+        _positions[key] = position;
         if (before.Side != position.Side || before.Symbol != position.Symbol)
         {
-            // A netting reversal keeps the ticket but is, for a follower, a close and a new trade.
+            // A netting reversal keeps the identifier but is, for a follower, a close and a new trade.
             signals.Add(factory.Close(before, position.PriceOpen, position.TimeUpdateMsc));
-            signals.Add(factory.Open(position, fromOrderTicket: null));
+            if (!OpenedTooLongAgo(position.TimeUpdateMsc > 0 ? position.TimeUpdateMsc : position.TimeMsc, nowMs))
+            {
+                signals.Add(factory.Open(position, fromOrderTicket: null));
+            }
+
             return;
         }
 
@@ -249,14 +410,31 @@ public sealed class TradeBook
 
     private Signal RemovePosition(SignalFactory factory, PositionState position, double closePrice, long closeTimeMsc)
     {
-        _positions.Remove(position.Ticket);
+        var key = position.Key();
+        _positions.Remove(key);
+        if (_positionsMissingSince.Remove(key))
+        {
+            UnconfirmedChanges++;
+        }
+
         var signal = factory.Close(position, closePrice, closeTimeMsc);
-        _ledger.Retire(SignalFactory.PositionKey(position.Ticket));
+        _ledger.Retire(SignalFactory.PositionKey(key));
         return signal;
     }
 
     private void UpsertOrder(SignalFactory factory, OrderState order, List<Signal> signals)
     {
+        // Order tickets are never reused either: a removed order reported again is a replayed or stale report.
+        if (!_orders.ContainsKey(order.Ticket) && _ledger.IsRetired(SignalFactory.OrderKey(order.Ticket)))
+        {
+            return;
+        }
+
+        if (_ordersMissingSince.Remove(order.Ticket))
+        {
+            UnconfirmedChanges++;
+        }
+
         if (!_orders.TryGetValue(order.Ticket, out var before))
         {
             _orders[order.Ticket] = order;
@@ -289,6 +467,11 @@ public sealed class TradeBook
     private Signal RemoveOrder(SignalFactory factory, OrderState order, string reason, long positionId)
     {
         _orders.Remove(order.Ticket);
+        if (_ordersMissingSince.Remove(order.Ticket))
+        {
+            UnconfirmedChanges++;
+        }
+
         RememberRemoved(order);
         var signal = factory.OrderDeleted(order, reason, positionId);
         _ledger.Retire(SignalFactory.OrderKey(order.Ticket));

@@ -11,7 +11,7 @@ namespace MasterSender.Core.Pipeline;
 /// when its queue runs dry (group commit: a burst of messages costs one transaction and one fsync, while a lone
 /// message still commits at once). <see cref="Committed"/> fires after each commit (delivery wakes on it).
 /// </summary>
-public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time)
+public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time, BookRules? rules = null)
 {
     private readonly Dictionary<long, TradeBook> _books = [];
     private readonly Dictionary<long, List<Signal>> _staged = [];
@@ -32,7 +32,7 @@ public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time)
         }
 
         var stored = journal.LoadBook(login) is { } json ? BookState.Deserialize(json) : null;
-        book = stored is not null && stored.Login == login ? TradeBook.FromState(stored) : new TradeBook(login);
+        book = stored is not null && stored.Login == login ? TradeBook.FromState(stored, rules) : new TradeBook(login, rules);
         _books[login] = book;
         return book;
     }
@@ -42,8 +42,11 @@ public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time)
     {
         var book = BookFor(login);
         var hadBaseline = book.HasBaseline;
+        var unconfirmedChanges = book.UnconfirmedChanges;
         var signals = book.Apply(message, time.GetUtcNow().ToUnixTimeMilliseconds());
-        if (signals.Count == 0 && hadBaseline == book.HasBaseline)
+
+        // What is unconfirmed is stored too, so that a restarted relay still knows what it is waiting for.
+        if (signals.Count == 0 && hadBaseline == book.HasBaseline && unconfirmedChanges == book.UnconfirmedChanges)
         {
             return signals;
         }

@@ -27,17 +27,37 @@ public sealed record Hello : EaMessage
     public string PairingKey { get; init; } = "";
     public required AccountInfo Account { get; init; }
     public required TerminalInfo Terminal { get; init; }
+
+    /// <summary>The trade server's clock at sending (ms), 0 when the EA does not say; sets the book's server clock.</summary>
+    public long ServerTimeMsc { get; init; }
 }
 
 public sealed record Snapshot : EaMessage
 {
     public string Reason { get; init; } = "periodic";
 
-    /// <summary>Trade server time in seconds; tells an expired pending order from a cancelled one.</summary>
+    /// <summary>Trade server time in seconds (the server clock when <see cref="ServerTimeMsc"/> is absent).</summary>
     public long ServerTime { get; init; }
+
+    /// <summary>The trade server's clock at the snapshot in ms, 0 when the EA does not say.</summary>
+    public long ServerTimeMsc { get; init; }
+
+    /// <summary>TERMINAL_CONNECTED when the snapshot was taken. A disconnected terminal's lists may be incomplete, so
+    /// such a snapshot never shrinks the book. An EA that does not send the field counts as connected.</summary>
+    public bool Connected { get; init; } = true;
     public required AccountInfo Account { get; init; }
     public required IReadOnlyList<PositionState> Positions { get; init; }
     public required IReadOnlyList<OrderState> Orders { get; init; }
+
+    /// <summary>Items left out because they were invalid (docs/protocol.md, "Malformed input"); the rest was applied.</summary>
+    public IReadOnlyList<ProtocolError> DroppedItems { get; init; } = [];
+
+    /// <summary>Book keys (identifier, else ticket) of dropped positions whose key could be read: they are present,
+    /// only unreadable, so the book keeps them as they were instead of taking them for missing.</summary>
+    public IReadOnlyList<long> DroppedPositionKeys { get; init; } = [];
+
+    /// <summary>Tickets of dropped orders whose ticket could be read (see <see cref="DroppedPositionKeys"/>).</summary>
+    public IReadOnlyList<long> DroppedOrderTickets { get; init; } = [];
 }
 
 public sealed record PositionUpdate : EaMessage
@@ -45,12 +65,22 @@ public sealed record PositionUpdate : EaMessage
     public required PositionState Position { get; init; }
 }
 
+/// <summary>A position is no longer open. Evidence (a CLOSE) only when <see cref="Deal"/> &gt; 0: the closing deal was
+/// found in the terminal's history. With <see cref="Deal"/> = 0 the position becomes unconfirmed.</summary>
 public sealed record PositionClosed : EaMessage
 {
     public required long Ticket { get; init; }
+
+    /// <summary>POSITION_IDENTIFIER, the book's key; 0 from an EA that does not send it (the ticket is used).</summary>
+    public long Identifier { get; init; }
     public double ClosePrice { get; init; }
     public long Deal { get; init; }
     public long TimeMsc { get; init; }
+
+    /// <summary>Volume of the closing deal(s), 0 when unknown.</summary>
+    public double Volume { get; init; }
+
+    public bool IsEvidence => Deal > 0;
 }
 
 public sealed record OrderUpdate : EaMessage
@@ -82,6 +112,9 @@ public static class OrderRemovalReasons
 
     public static bool IsKnown(string reason) =>
         reason is Filled or Cancelled or Expired or Rejected or Unknown;
+
+    /// <summary>A reason read from the order's history state; <see cref="Unknown"/> is no evidence.</summary>
+    public static bool IsEvidence(string reason) => reason is Filled or Cancelled or Expired or Rejected;
 }
 
 /// <summary>Relay → EA messages. They carry <c>seq</c> 0.</summary>
@@ -109,6 +142,16 @@ public sealed record Resync : RelayMessage
 }
 
 public sealed record HeartbeatReply : RelayMessage;
+
+/// <summary>"Tell me about these": positions and orders the relay holds as unconfirmed (missing without evidence).
+/// The EA answers each with its current state, or its evidence from history, or nothing yet.</summary>
+public sealed record Lookup : RelayMessage
+{
+    public required IReadOnlyList<LookupPosition> Positions { get; init; }
+    public required IReadOnlyList<long> Orders { get; init; }
+}
+
+public sealed record LookupPosition(long Ticket, long Identifier);
 
 public static class RefusalReasons
 {

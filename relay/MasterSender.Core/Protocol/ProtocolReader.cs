@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MasterSender.Core.Protocol;
 
@@ -9,13 +10,13 @@ public static class ProtocolReader
 
     public static ParseResult<EaMessage> ReadEaMessage(ReadOnlySpan<byte> utf8Json)
     {
-        if (!TryDeserialize(utf8Json, out var wire, out var jsonError))
+        if (!TryDeserialize(utf8Json, WireJsonContext.Default.WireMessage, out var wire, out var jsonError))
         {
             return ParseResult<EaMessage>.Fail(jsonError);
         }
 
         var check = new FieldValidator();
-        var envelope = ReadEnvelope(wire, check, relayToEa: false);
+        var envelope = ReadEnvelope(wire.V, wire.Type, wire.Session, wire.Seq, check, relayToEa: false);
         if (envelope.Error is { } envelopeError)
         {
             return ParseResult<EaMessage>.Fail(envelopeError);
@@ -46,13 +47,13 @@ public static class ProtocolReader
 
     public static ParseResult<RelayMessage> ReadRelayMessage(ReadOnlySpan<byte> utf8Json)
     {
-        if (!TryDeserialize(utf8Json, out var wire, out var jsonError))
+        if (!TryDeserialize(utf8Json, WireJsonContext.Default.WireRelayMessage, out var wire, out var jsonError))
         {
             return ParseResult<RelayMessage>.Fail(jsonError);
         }
 
         var check = new FieldValidator();
-        var envelope = ReadEnvelope(wire, check, relayToEa: true);
+        var envelope = ReadEnvelope(wire.V, wire.Type, wire.Session, wire.Seq, check, relayToEa: true);
         if (envelope.Error is { } envelopeError)
         {
             return ParseResult<RelayMessage>.Fail(envelopeError);
@@ -72,6 +73,12 @@ public static class ProtocolReader
             },
             "resync" => new Resync { Session = envelope.Session, Reason = check.RequiredText(wire.Reason, "reason", 64) },
             "heartbeat" => new HeartbeatReply { Session = envelope.Session },
+            "lookup" => new Lookup
+            {
+                Session = envelope.Session,
+                Positions = (wire.Positions ?? []).Select((p, i) => new LookupPosition(check.Ticket(p?.Ticket, $"positions[{i}].ticket"), check.NonNegative(p?.Identifier, $"positions[{i}].identifier"))).ToList(),
+                Orders = (wire.Orders ?? []).Select((t, i) => check.Ticket(t, $"orders[{i}]")).ToList(),
+            },
             _ => null,
         };
 
@@ -85,14 +92,15 @@ public static class ProtocolReader
             : ParseResult<RelayMessage>.Ok(message!);
     }
 
-    private static bool TryDeserialize(ReadOnlySpan<byte> utf8Json, out WireMessage wire, out ProtocolError error)
+    private static bool TryDeserialize<TWire>(ReadOnlySpan<byte> utf8Json, JsonTypeInfo<TWire> type, out TWire wire, out ProtocolError error)
+        where TWire : class, new()
     {
         try
         {
-            var parsed = JsonSerializer.Deserialize(utf8Json, WireJsonContext.Default.WireMessage);
+            var parsed = JsonSerializer.Deserialize(utf8Json, type);
             if (parsed is null)
             {
-                wire = new WireMessage();
+                wire = new TWire();
                 error = new ProtocolError(ProtocolErrorKind.Malformed, "$", "must be a JSON object, not null");
                 return false;
             }
@@ -103,7 +111,7 @@ public static class ProtocolReader
         }
         catch (JsonException exception)
         {
-            wire = new WireMessage();
+            wire = new TWire();
             var field = string.IsNullOrEmpty(exception.Path) || exception.Path == "$" ? "$" : exception.Path.TrimStart('$', '.');
             error = new ProtocolError(ProtocolErrorKind.Malformed, field, DescribeJsonProblem(exception));
             return false;
@@ -121,33 +129,33 @@ public static class ProtocolReader
         return end < 0 ? text : text[..end];
     }
 
-    private static Envelope ReadEnvelope(WireMessage wire, FieldValidator check, bool relayToEa)
+    private static Envelope ReadEnvelope(int? v, string? type, string? session, long? seq, FieldValidator check, bool relayToEa)
     {
         var envelope = new Envelope
         {
-            Session = check.RequiredText(wire.Session, "session", MaxSessionLength),
-            Type = wire.Type,
-            Version = wire.V,
+            Session = check.RequiredText(session, "session", MaxSessionLength),
+            Type = type,
+            Version = v,
         };
         if (!check.Failed && envelope.Session.Length == 0)
         {
             check.Fail("session", "must not be empty");
         }
 
-        if (wire.Type is null)
+        if (type is null)
         {
             check.Fail("type", "is missing");
         }
 
-        var version = check.Required(wire.V, "v");
+        var version = check.Required(v, "v");
         if (relayToEa)
         {
-            envelope.Seq = wire.Seq ?? 0;
+            envelope.Seq = seq ?? 0;
         }
         else
         {
-            envelope.Seq = check.Required(wire.Seq, "seq");
-            if (wire.Seq is not null && envelope.Seq < 1)
+            envelope.Seq = check.Required(seq, "seq");
+            if (seq is not null && envelope.Seq < 1)
             {
                 check.Fail("seq", "must be 1 or more");
             }
@@ -185,6 +193,7 @@ public static class ProtocolReader
             EaVersion = check.RequiredText(wire.EaVersion, "ea_version", 64),
             Instance = check.RequiredText(wire.Instance, "instance", 1024),
             PairingKey = check.Text(wire.PairingKey, "pairing_key", 256),
+            ServerTimeMsc = check.NonNegative(wire.ServerTimeMsc, "server_time_msc"),
             Account = ReadAccount(wire.Account, "account", check),
             Terminal = new TerminalInfo
             {
@@ -198,6 +207,11 @@ public static class ProtocolReader
         };
     }
 
+    /// <summary>
+    /// A snapshot whose envelope, account and lists are sound is applied even when some items in the lists are not:
+    /// each bad item (or a second item with the same key) is left out and reported in <see cref="Snapshot.DroppedItems"/>,
+    /// so one position with, say, a negative SL cannot hold back every later snapshot.
+    /// </summary>
     private static Snapshot ReadSnapshot(WireMessage wire, FieldValidator check, Envelope envelope)
     {
         if (wire.Positions is null)
@@ -210,44 +224,80 @@ public static class ProtocolReader
             check.Fail("orders", "is missing");
         }
 
+        var dropped = new List<ProtocolError>();
         var positions = new List<PositionState>(wire.Positions?.Count ?? 0);
-        for (var i = 0; i < (wire.Positions?.Count ?? 0) && !check.Failed; i++)
+        var positionKeys = new HashSet<long>();
+        var droppedPositionKeys = new List<long>();
+        for (var i = 0; i < (wire.Positions?.Count ?? 0); i++)
         {
-            positions.Add(ReadPosition(wire.Positions![i], $"positions[{i}]", check));
+            var item = wire.Positions![i];
+            var path = $"positions[{i}]";
+            var itemCheck = new FieldValidator();
+            var position = ReadPosition(item, path, itemCheck);
+            var key = item?.Identifier is > 0 ? item.Identifier.Value : item?.Ticket is > 0 ? item.Ticket.Value : 0;
+            if (!itemCheck.Failed && !positionKeys.Add(position.Key()))
+            {
+                itemCheck.Fail(path, $"lists position {position.Key()} twice");
+            }
+
+            if (itemCheck.Failed)
+            {
+                dropped.Add(new ProtocolError(ProtocolErrorKind.Malformed, itemCheck.ErrorField, itemCheck.Error!));
+                if (key > 0)
+                {
+                    droppedPositionKeys.Add(key);
+                }
+
+                continue;
+            }
+
+            positions.Add(position);
         }
 
         var orders = new List<OrderState>(wire.Orders?.Count ?? 0);
-        for (var i = 0; i < (wire.Orders?.Count ?? 0) && !check.Failed; i++)
+        var orderTickets = new HashSet<long>();
+        var droppedOrderTickets = new List<long>();
+        for (var i = 0; i < (wire.Orders?.Count ?? 0); i++)
         {
-            orders.Add(ReadOrder(wire.Orders![i], $"orders[{i}]", check));
+            var item = wire.Orders![i];
+            var path = $"orders[{i}]";
+            var itemCheck = new FieldValidator();
+            var order = ReadOrder(item, path, itemCheck);
+            if (!itemCheck.Failed && !orderTickets.Add(order.Ticket))
+            {
+                itemCheck.Fail(path, $"lists order {order.Ticket} twice");
+            }
+
+            if (itemCheck.Failed)
+            {
+                dropped.Add(new ProtocolError(ProtocolErrorKind.Malformed, itemCheck.ErrorField, itemCheck.Error!));
+                if (item?.Ticket is > 0)
+                {
+                    droppedOrderTickets.Add(item.Ticket.Value);
+                }
+
+                continue;
+            }
+
+            orders.Add(order);
         }
 
-        RejectDuplicates(positions.Select(p => p.Ticket), "positions", check);
-        RejectDuplicates(orders.Select(o => o.Ticket), "orders", check);
-
+        var serverTime = check.NonNegative(wire.ServerTime, "server_time");
         return new Snapshot
         {
             Session = envelope.Session,
             Seq = envelope.Seq,
             Reason = check.Text(wire.Reason ?? "periodic", "reason", 32),
-            ServerTime = check.NonNegative(wire.ServerTime, "server_time"),
+            ServerTime = serverTime,
+            ServerTimeMsc = check.NonNegative(wire.ServerTimeMsc, "server_time_msc"),
+            Connected = wire.Connected ?? true,
             Account = ReadAccount(wire.Account, "account", check),
             Positions = positions,
             Orders = orders,
+            DroppedItems = dropped,
+            DroppedPositionKeys = droppedPositionKeys,
+            DroppedOrderTickets = droppedOrderTickets,
         };
-    }
-
-    private static void RejectDuplicates(IEnumerable<long> tickets, string field, FieldValidator check)
-    {
-        var seen = new HashSet<long>();
-        foreach (var ticket in tickets)
-        {
-            if (!seen.Add(ticket))
-            {
-                check.Fail(field, $"lists ticket {ticket} twice");
-                return;
-            }
-        }
     }
 
     private static PositionClosed ReadPositionClosed(WireMessage wire, FieldValidator check, Envelope envelope) => new()
@@ -255,9 +305,11 @@ public static class ProtocolReader
         Session = envelope.Session,
         Seq = envelope.Seq,
         Ticket = check.Ticket(wire.Ticket, "ticket"),
+        Identifier = check.NonNegative(wire.Identifier, "identifier"),
         ClosePrice = check.NonNegative(wire.ClosePrice, "close_price"),
         Deal = check.NonNegative(wire.Deal, "deal"),
         TimeMsc = check.NonNegative(wire.TimeMsc, "time_msc"),
+        Volume = check.NonNegative(wire.Volume, "volume"),
     };
 
     private static OrderRemoved ReadOrderRemoved(WireMessage wire, FieldValidator check, Envelope envelope)

@@ -8,7 +8,7 @@ public static class ProtocolWriter
 {
     public static byte[] Write(RelayMessage message)
     {
-        var wire = new WireMessage { V = message.Version, Session = message.Session, Seq = 0 };
+        var wire = new WireRelayMessage { V = message.Version, Session = message.Session, Seq = 0 };
         switch (message)
         {
             case Welcome welcome:
@@ -27,11 +27,16 @@ public static class ProtocolWriter
             case HeartbeatReply:
                 wire.Type = "heartbeat";
                 break;
+            case Lookup lookup:
+                wire.Type = "lookup";
+                wire.Positions = lookup.Positions.Select(p => new WireLookupPosition { Ticket = p.Ticket, Identifier = p.Identifier }).ToList();
+                wire.Orders = [.. lookup.Orders];
+                break;
             default:
                 throw new ArgumentException($"Unknown relay message {message.GetType().Name}", nameof(message));
         }
 
-        return JsonSerializer.SerializeToUtf8Bytes(wire, WireJsonContext.Default.WireMessage);
+        return JsonSerializer.SerializeToUtf8Bytes(wire, WireJsonContext.Default.WireRelayMessage);
     }
 
     public static byte[] Write(EaMessage message)
@@ -44,6 +49,7 @@ public static class ProtocolWriter
                 wire.EaVersion = hello.EaVersion;
                 wire.Instance = hello.Instance;
                 wire.PairingKey = hello.PairingKey;
+                wire.ServerTimeMsc = hello.ServerTimeMsc;
                 wire.Account = ToWire(hello.Account);
                 wire.Terminal = new WireTerminal
                 {
@@ -59,6 +65,8 @@ public static class ProtocolWriter
                 wire.Type = "snapshot";
                 wire.Reason = snapshot.Reason;
                 wire.ServerTime = snapshot.ServerTime;
+                wire.ServerTimeMsc = snapshot.ServerTimeMsc;
+                wire.Connected = snapshot.Connected;
                 wire.Account = ToWire(snapshot.Account);
                 wire.Positions = snapshot.Positions.Select(ToWire).ToList()!;
                 wire.Orders = snapshot.Orders.Select(ToWire).ToList()!;
@@ -70,6 +78,8 @@ public static class ProtocolWriter
             case PositionClosed closed:
                 wire.Type = "position_closed";
                 wire.Ticket = closed.Ticket;
+                wire.Identifier = closed.Identifier;
+                wire.Volume = closed.Volume;
                 wire.ClosePrice = closed.ClosePrice;
                 wire.Deal = closed.Deal;
                 wire.TimeMsc = closed.TimeMsc;

@@ -43,6 +43,10 @@ public sealed record PositionState
     public long TimeUpdateMsc { get; init; }
     public long Magic { get; init; }
     public string Comment { get; init; } = "";
+
+    /// <summary>What identifies the position across ticket changes (a swap re-open, a netting service operation):
+    /// its identifier, or its ticket when the identifier is unknown (0). The relay's book and <c>master_ticket</c> use it.</summary>
+    public long Key() => Identifier > 0 ? Identifier : Ticket;
 }
 
 /// <summary>One pending order as the EA read it (docs/protocol.md, "order").</summary>

@@ -20,9 +20,13 @@ internal sealed class WireMessage
     public WireAccount? Account { get; set; }
     public WireTerminal? Terminal { get; set; }
 
+    // hello, snapshot
+    public long? ServerTimeMsc { get; set; }
+
     // snapshot
     public string? Reason { get; set; }
     public long? ServerTime { get; set; }
+    public bool? Connected { get; set; }
     public List<WirePosition?>? Positions { get; set; }
     public List<WireOrder?>? Orders { get; set; }
 
@@ -32,17 +36,39 @@ internal sealed class WireMessage
 
     // position_closed / order_removed
     public long? Ticket { get; set; }
+    public long? Identifier { get; set; }
+    public double? Volume { get; set; }
     public double? ClosePrice { get; set; }
     public long? Deal { get; set; }
     public long? TimeMsc { get; set; }
     public long? PositionId { get; set; }
+}
 
-    // welcome (relay → EA)
+/// <summary>Relay → EA messages: a type of their own because <c>lookup</c> lists orders as bare tickets.</summary>
+internal sealed class WireRelayMessage
+{
+    public int? V { get; set; }
+    public string? Type { get; set; }
+    public string? Session { get; set; }
+    public long? Seq { get; set; }
+
+    // welcome, resync
     public bool? Accepted { get; set; }
+    public string? Reason { get; set; }
     public string? Message { get; set; }
     public int? HeartbeatMs { get; set; }
     public int? ReconcileMs { get; set; }
     public string? RelayVersion { get; set; }
+
+    // lookup
+    public List<WireLookupPosition>? Positions { get; set; }
+    public List<long>? Orders { get; set; }
+}
+
+internal sealed class WireLookupPosition
+{
+    public long? Ticket { get; set; }
+    public long? Identifier { get; set; }
 }
 
 internal sealed class WireAccount
@@ -111,4 +137,5 @@ internal sealed class WireOrder
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     NumberHandling = JsonNumberHandling.Strict)]
 [JsonSerializable(typeof(WireMessage))]
+[JsonSerializable(typeof(WireRelayMessage))]
 internal sealed partial class WireJsonContext : JsonSerializerContext;

@@ -76,7 +76,15 @@ public sealed class DemoTrader(TerminalSimulator terminal, Random random)
         var pip = Markets.First(m => m.Symbol == position.Symbol).Pip;
         var digits = Markets.First(m => m.Symbol == position.Symbol).Digits;
         var direction = position.Side == PositionSide.Buy ? 1 : -1;
-        terminal.Modify(position.Ticket, Math.Round(position.Sl + (direction * 5 * pip), digits), position.Tp);
+        var sl = Math.Round(position.Sl + (direction * 5 * pip), digits);
+
+        // A position without a stop (a filled pending order may have none) is not trailed: a sell's stop would go negative.
+        if (position.Sl <= 0 || sl <= 0)
+        {
+            return;
+        }
+
+        terminal.Modify(position.Ticket, sl, position.Tp);
     }
 
     private void PlacePending()

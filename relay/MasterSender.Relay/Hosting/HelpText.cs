@@ -43,7 +43,10 @@ public static class HelpText
                                      else the new one (default 64, 1 to 4096).
           Ingress:HandshakeTimeout   A connection that has not finished its ZMTP handshake within this is closed
                                      (default 00:00:05, 00:00:00.100 to 00:05:00).
-          Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent (default 00:00:30).
+          Ingress:LookupInterval     While positions/orders are unconfirmed (missing without evidence), ask the EA to look
+                                     them up this often (default 00:00:02; 00:00:00.100 to 00:10:00).
+          Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent; a position
+                                     opened (server clock) longer ago than this never yields an OPEN (default 00:00:30).
           Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 128).
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).

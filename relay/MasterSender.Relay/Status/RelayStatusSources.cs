@@ -11,7 +11,8 @@ internal sealed class RelayStatusSources(
     IngressMetrics metrics,
     ISignalLedger ledger,
     IApiAccess api,
-    RelayRuntime runtime) : IStatusSources
+    RelayRuntime runtime,
+    TimeProvider time) : IStatusSources
 {
     public StatusView Status()
     {
@@ -27,7 +28,22 @@ internal sealed class RelayStatusSources(
             ledger.Counts(),
             new IngressView(
                 ingress.Port, metrics.FramesReceived, metrics.Malformed, metrics.ResyncsSent, metrics.SessionsRefused,
-                metrics.ConnectionsOpen, metrics.ConnectionsRefused, metrics.LastConnectionRefusal, metrics.SocketRestarts, metrics.LastSocketError));
+                metrics.ConnectionsOpen, metrics.ConnectionsRefused, metrics.LastConnectionRefusal, metrics.SocketRestarts, metrics.LastSocketError,
+                metrics.Replayed, metrics.DroppedItems, metrics.LookupsSent),
+            Unconfirmed(account?.Login ?? api.View().AllowedLogin));
+    }
+
+    private List<UnconfirmedView> Unconfirmed(long? login)
+    {
+        if (login is not { } l)
+        {
+            return [];
+        }
+
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        return ingress.ReadBook(l, book => book.Unconfirmed)
+            .Select(u => new UnconfirmedView(u.Kind, u.Ticket, u.Identifier, u.Symbol, DateTimeOffset.FromUnixTimeMilliseconds(u.SinceMs), Math.Max(0, now - u.SinceMs)))
+            .ToList();
     }
 
     public SignalsView Signals(int recent)

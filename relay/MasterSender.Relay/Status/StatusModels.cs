@@ -4,7 +4,7 @@ namespace MasterSender.Relay.Status;
 
 // The JSON of GET /api/status and GET /api/signals (snake_case). Secrets never appear in these types.
 
-public sealed record StatusView(RelayView Relay, TerminalView Terminal, ApiView Api, SignalCountsView Signals, IngressView Ingress);
+public sealed record StatusView(RelayView Relay, TerminalView Terminal, ApiView Api, SignalCountsView Signals, IngressView Ingress, IReadOnlyList<UnconfirmedView> Unconfirmed);
 
 public sealed record RelayView(string Version, DateTimeOffset StartedAt, bool Demo);
 
@@ -35,9 +35,16 @@ public sealed record SignalCountsView(long Produced, long Sent, long Pending, lo
 /// frame too large); <paramref name="LastConnectionRefusal"/> names the cause of the last one.</param>
 /// <param name="SocketRestarts">Times NetMQ failed on the socket thread and the ROUTER was rebuilt;
 /// <paramref name="LastSocketError"/> is what it threw the last time.</param>
+/// <param name="Replayed">Messages dropped because their seq was at or below the last applied one.</param>
+/// <param name="DroppedItems">Invalid positions/orders left out of snapshots whose other items were applied.</param>
+/// <param name="Lookups">lookup messages sent for unconfirmed items.</param>
 public sealed record IngressView(
     int Port, long Frames, long Malformed, long Resyncs, long SessionsRefused,
-    long ConnectionsOpen, long ConnectionsRefused, string? LastConnectionRefusal, long SocketRestarts, string? LastSocketError);
+    long ConnectionsOpen, long ConnectionsRefused, string? LastConnectionRefusal, long SocketRestarts, string? LastSocketError,
+    long Replayed, long DroppedItems, long Lookups);
+
+/// <summary>A position or order that went missing without evidence: no signal yet, the relay keeps asking the EA.</summary>
+public sealed record UnconfirmedView(string Kind, long Ticket, long Identifier, string Symbol, DateTimeOffset Since, long AgeMs);
 
 public sealed record SignalsView(IReadOnlyList<ActivePositionView> Active, IReadOnlyList<PendingOrderView> Orders, IReadOnlyList<SignalLogEntry> Recent);
 

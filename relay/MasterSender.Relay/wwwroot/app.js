@@ -80,6 +80,18 @@ function renderStatus(s) {
   $("ingress-restarts").textContent = s.ingress.socket_restarts;
   $("ingress-restarts").title = s.ingress.last_socket_error ?? "";
   $("ingress-restarts").classList.toggle("error", s.ingress.socket_restarts > 0);
+  $("ingress-replayed").textContent = s.ingress.replayed;
+  $("ingress-dropped-items").textContent = s.ingress.dropped_items;
+  renderUnconfirmed(s.unconfirmed || []);
+}
+
+function renderUnconfirmed(items) {
+  $("unconfirmed-card").hidden = items.length === 0;
+  $("unconfirmed-count").textContent = items.length ? `(${items.length})` : "";
+  fillRows($("unconfirmed-rows"), items.map((u) => [
+    cell(u.kind), cell(u.symbol), cell(String(u.ticket), "num"), cell(String(u.identifier), "num"),
+    cell(`${number(u.age_ms / 1000, 1)} s`, "num"),
+  ]), 5, "");
 }
 
 function renderSignals(data) {

@@ -23,7 +23,9 @@ public class TradeBookTests
 
     private static OrderUpdate Update(OrderState order) => new() { Session = Session, Seq = 3, Order = order };
 
-    private static PositionClosed Closed(long ticket, double price = 0) => new() { Session = Session, Seq = 3, Ticket = ticket, ClosePrice = price };
+    /// <summary>A position_closed with its closing deal (evidence) unless <paramref name="deal"/> is 0.</summary>
+    private static PositionClosed Closed(long ticket, double price = 0, long deal = 9_000, long timeMsc = 0, long identifier = 0) =>
+        new() { Session = Session, Seq = 3, Ticket = ticket, Identifier = identifier, ClosePrice = price, Deal = deal, TimeMsc = timeMsc };
 
     private static OrderRemoved Removed(long ticket, string reason = OrderRemovalReasons.Unknown, long positionId = 0) =>
         new() { Session = Session, Seq = 3, Ticket = ticket, Reason = reason, PositionId = positionId };
@@ -130,7 +132,7 @@ public class TradeBookTests
     {
         var book = Started(Position(100));
 
-        var signal = Assert.Single(book.ApplySnapshot(Snapshot([]), Now));
+        var signal = Assert.Single(Event(book, Closed(100, price: 0)));
 
         Assert.Equal(SignalAction.Close, signal.Action);
         Assert.Equal(1.0855, signal.Price);
@@ -149,7 +151,8 @@ public class TradeBookTests
     {
         var book = Started(Position(100, PositionSide.Buy), Position(101, PositionSide.Sell));
 
-        var signals = book.ApplySnapshot(Snapshot([]), Now);
+        // The EA reports both, each with the close-by deal (DEAL_ENTRY_OUT_BY) as evidence.
+        var signals = Event(book, Closed(100, deal: 9_001)).Concat(Event(book, Closed(101, deal: 9_001))).ToList();
 
         Assert.Equal([SignalAction.Close, SignalAction.Close], Actions(signals));
         Assert.Equal([100L, 101L], signals.Select(s => s.MasterTicket));
@@ -247,23 +250,30 @@ public class TradeBookTests
     }
 
     [Fact]
-    public void An_order_gone_after_its_expiration_time_is_ORDER_DELETED_expired()
+    public void An_order_gone_after_its_expiration_time_is_unconfirmed_until_its_history_says_expired()
     {
         var book = Started();
         Event(book, Update(Order(400, expirationMsc: 1_732_400_050_000)));
 
-        var signal = Assert.Single(book.ApplySnapshot(Snapshot(serverTime: 1_732_400_050), Now));
+        Assert.Empty(book.ApplySnapshot(Snapshot(serverTime: 1_732_400_050), Now));
+        var signal = Assert.Single(Event(book, Removed(400, OrderRemovalReasons.Expired)));
 
-        Assert.Equal("expired", signal.Reason);
+        Assert.Equal((SignalAction.OrderDeleted, "expired"), (signal.Action, signal.Reason));
+        Assert.Empty(book.Unconfirmed);
     }
 
     [Fact]
-    public void An_order_gone_without_a_known_cause_says_unknown()
+    public void An_order_gone_without_a_known_cause_is_unconfirmed_not_deleted()
     {
         var book = Started();
         Event(book, Update(Order(400)));
 
-        Assert.Equal("unknown", Assert.Single(book.ApplySnapshot(Snapshot(), Now)).Reason);
+        Assert.Empty(book.ApplySnapshot(Snapshot(), Now));
+        Assert.Empty(Event(book, Removed(400, OrderRemovalReasons.Unknown)));
+
+        var unconfirmed = Assert.Single(book.Unconfirmed);
+        Assert.Equal((UnconfirmedKinds.Order, 400L, Now), (unconfirmed.Kind, unconfirmed.Ticket, unconfirmed.SinceMs));
+        Assert.True(book.Orders.ContainsKey(400));
     }
 
     [Fact]
@@ -306,9 +316,9 @@ public class TradeBookTests
         var book = new TradeBook(Login);
         Event(book, Update(Position(100)));
 
-        var signal = Assert.Single(book.ApplySnapshot(Snapshot([]), Now));
+        var signal = Assert.Single(book.ApplySnapshot(Snapshot([Position(100, sl: 1.07)]), Now));
 
-        Assert.Equal(SignalAction.Close, signal.Action);
+        Assert.Equal(SignalAction.Modify, signal.Action);
     }
 
     [Fact]
@@ -326,15 +336,16 @@ public class TradeBookTests
     }
 
     [Fact]
-    public void A_ticket_that_comes_back_after_closing_does_not_reuse_its_old_keys()
+    public void A_position_reported_again_after_its_evidenced_close_yields_nothing()
     {
         var book = Started();
-        var first = Event(book, Update(Position(100)))[0].IdempotencyKey;
+        Event(book, Update(Position(100)));
         Event(book, Closed(100));
 
-        var again = Event(book, Update(Position(100)))[0].IdempotencyKey;
-
-        Assert.NotEqual(first, again);
+        // Identifiers are never reused: this is a replayed or stale report, not a new trade.
+        Assert.Empty(Event(book, Update(Position(100))));
+        Assert.Empty(book.ApplySnapshot(Snapshot([Position(100)]), Now));
+        Assert.Empty(book.Positions);
     }
 
     [Fact]

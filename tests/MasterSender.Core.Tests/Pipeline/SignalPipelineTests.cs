@@ -46,6 +46,32 @@ public class SignalPipelineTests
     }
 
     [Fact]
+    public void A_position_going_unconfirmed_is_stored_though_it_yields_no_signal_and_a_restart_keeps_it()
+    {
+        var journal = new Journal();
+        var pipeline = new SignalPipeline(journal, TimeProvider.System);
+        pipeline.Apply(Login, Snapshot([Position(1)]));
+        var commits = journal.Commits;
+
+        Assert.Empty(pipeline.Apply(Login, Snapshot([])));
+
+        Assert.Equal(commits + 1, journal.Commits);
+        var restarted = new SignalPipeline(journal, TimeProvider.System);
+        Assert.Equal(1, Assert.Single(restarted.BookFor(Login).Unconfirmed).Ticket);
+    }
+
+    [Fact]
+    public void The_pipeline_applies_the_configured_open_age()
+    {
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var pipeline = new SignalPipeline(new Journal(), TimeProvider.System, new BookRules { MaxOpenAge = TimeSpan.FromSeconds(30) });
+        pipeline.Apply(Login, Snapshot([]) with { ServerTimeMsc = now });
+
+        Assert.Empty(pipeline.Apply(Login, Update(Position(1) with { TimeMsc = now - 60_000 })));
+        Assert.Single(pipeline.Apply(Login, Update(Position(2) with { TimeMsc = now - 1_000 })));
+    }
+
+    [Fact]
     public void A_restarted_pipeline_continues_from_the_stored_book_without_repeating()
     {
         var journal = new Journal();

@@ -16,10 +16,11 @@ public class ProtocolReaderTests
     {
         EaMessage[] messages =
         [
-            Trades.Hello(),
+            Trades.Hello() with { ServerTimeMsc = 1_732_400_100_123 },
             Trades.Snapshot([Trades.Position(10, sl: 1.08)], [Trades.Order(20, PendingOrderType.SellStopLimit)]),
+            Trades.Snapshot([Trades.Position(10)]) with { Connected = false, ServerTimeMsc = 1_732_400_100_456 },
             new PositionUpdate { Session = "s1", Seq = 3, Position = Trades.Position(11) },
-            new PositionClosed { Session = "s1", Seq = 4, Ticket = 11, ClosePrice = 1.09, Deal = 99, TimeMsc = 5 },
+            new PositionClosed { Session = "s1", Seq = 4, Ticket = 11, Identifier = 10, ClosePrice = 1.09, Deal = 99, TimeMsc = 5, Volume = 0.3 },
             new OrderUpdate { Session = "s1", Seq = 5, Order = Trades.Order(21) },
             new OrderRemoved { Session = "s1", Seq = 6, Ticket = 21, Reason = OrderRemovalReasons.Expired, PositionId = 0 },
             new Heartbeat { Session = "s1", Seq = 7 },
@@ -50,6 +51,30 @@ public class ProtocolReaderTests
             Assert.True(result.IsOk, result.Error?.ToString());
             Assert.Equal(message, result.Message);
         }
+    }
+
+    [Fact]
+    public void A_lookup_is_written_as_the_protocol_shows_and_reads_back()
+    {
+        var lookup = new Lookup { Session = "s1", Positions = [new LookupPosition(105, 100)], Orders = [200, 201] };
+
+        var json = Encoding.UTF8.GetString(ProtocolWriter.Write(lookup));
+        var read = Assert.IsType<Lookup>(ProtocolReader.ReadRelayMessage(Encoding.UTF8.GetBytes(json)).Message);
+
+        Assert.Equal("{\"v\":1,\"type\":\"lookup\",\"session\":\"s1\",\"seq\":0,\"positions\":[{\"ticket\":105,\"identifier\":100}],\"orders\":[200,201]}", json);
+        Assert.Equal(lookup.Positions, read.Positions);
+        Assert.Equal(lookup.Orders, read.Orders);
+    }
+
+    [Fact]
+    public void A_snapshot_from_an_EA_that_does_not_say_connected_counts_as_connected()
+    {
+        var snapshot = Encoding.UTF8.GetString(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1)]))).Replace(",\"connected\":true", "", StringComparison.Ordinal);
+
+        var read = Assert.IsType<Snapshot>(Read(snapshot).Message);
+
+        Assert.DoesNotContain("connected", snapshot, StringComparison.Ordinal);
+        Assert.True(read.Connected);
     }
 
     [Fact]
@@ -126,23 +151,36 @@ public class ProtocolReaderTests
     }
 
     [Fact]
-    public void A_bad_entry_in_a_snapshot_is_named_by_its_index()
+    public void A_bad_entry_in_a_snapshot_is_dropped_and_named_by_its_index_and_the_rest_is_kept()
     {
-        var snapshot = Encoding.UTF8.GetString(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1), Trades.Position(2)])));
-        var last = snapshot.LastIndexOf("\"volume\":0.1", StringComparison.Ordinal);
-        var broken = string.Concat(snapshot.AsSpan(0, last), "\"volume\":-1", snapshot.AsSpan(last + "\"volume\":0.1".Length));
+        var snapshot = Encoding.UTF8.GetString(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1), Trades.Position(2, sl: 1.08)], [Trades.Order(3)])));
+        var broken = snapshot.Replace("\"sl\":1.08", "\"sl\":-1.08", StringComparison.Ordinal);
 
-        var result = Read(broken);
+        var read = Assert.IsType<Snapshot>(Read(broken).Message);
 
-        Assert.Equal("positions[1].volume", result.Error!.Field);
+        Assert.Equal("positions[1].sl", Assert.Single(read.DroppedItems).Field);
+        Assert.Equal([1L], read.Positions.Select(p => p.Ticket));
+        Assert.Equal([2L], read.DroppedPositionKeys);
+        Assert.Single(read.Orders);
     }
 
     [Fact]
-    public void A_snapshot_listing_a_ticket_twice_is_malformed()
+    public void A_snapshot_listing_a_position_twice_keeps_the_first_and_drops_the_second()
     {
-        var result = ProtocolReader.ReadEaMessage(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1), Trades.Position(1)])));
+        var read = Assert.IsType<Snapshot>(ProtocolReader.ReadEaMessage(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1), Trades.Position(1, sl: 1.07)]))).Message);
 
-        Assert.Equal("positions", result.Error!.Field);
+        Assert.Equal(0, Assert.Single(read.Positions).Sl);
+        Assert.Equal("positions[1]", Assert.Single(read.DroppedItems).Field);
+    }
+
+    [Fact]
+    public void A_snapshot_whose_account_is_bad_is_still_malformed_as_a_whole()
+    {
+        var snapshot = Encoding.UTF8.GetString(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1)])));
+
+        var result = Read(snapshot.Replace("\"margin\":100", "\"margin\":-100", StringComparison.Ordinal));
+
+        Assert.Equal("account.margin", result.Error!.Field);
     }
 
     [Fact]
@@ -179,7 +217,7 @@ public class ProtocolReaderTests
     private static string Describe(EaMessage message) => message switch
     {
         // Records holding lists compare by reference; compare their printed form instead.
-        Snapshot s => $"{s with { Positions = [], Orders = [] }}|{string.Join(",", s.Positions)}|{string.Join(",", s.Orders)}",
+        Snapshot s => $"{s with { Positions = [], Orders = [], DroppedItems = [], DroppedPositionKeys = [], DroppedOrderTickets = [] }}|{string.Join(",", s.Positions)}|{string.Join(",", s.Orders)}|{s.DroppedItems.Count}",
         _ => message.ToString(),
     };
 }
