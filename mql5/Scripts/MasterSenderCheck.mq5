@@ -428,8 +428,9 @@ string CheckRefusal()
    datetime to = 0;
    int secondOfDay = now.hour * 3600 + now.min * 60 + now.sec;
    bool open = false;
+   // Session bounds are times of day in seconds; a session to midnight ends at 86400.
    for(uint i = 0; i < 10 && SymbolInfoSessionTrade(g_checkSymbol, (ENUM_DAY_OF_WEEK)now.day_of_week, i, from, to); i++)
-      if(secondOfDay >= (int)(from % 86400) && (secondOfDay < (int)(to % 86400) || to % 86400 == 0 || to >= 86400))
+      if(secondOfDay >= (int)from && secondOfDay < (int)to)
          open = true;
    if(!open)
       return "the market for " + g_checkSymbol + " is closed now (no trade session at this server time): run the check when it is open";
