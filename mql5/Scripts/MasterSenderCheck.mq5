@@ -232,57 +232,70 @@ void CheckPendingSteps()
      }
   }
 
-//--- A buy stop just above the ask: filled when the price ticks up to it, or deleted and skipped.
+//--- A buy stop just above the ask, placed and then waited for: on a live quote it may fill at once, so the
+//--- placement and the fill are checked together (ORDER_PLACED, ORDER_DELETED filled, OPEN). Not filled in
+//--- time: the placement is checked, the order deleted, and the fill skipped with the reason.
 void CheckFillStep()
   {
    double stops = (double)SymbolInfoInteger(g_checkSymbol, SYMBOL_TRADE_STOPS_LEVEL);
-   double price = CheckAsk() + (MathMax(stops, 0) + 5) * g_check.point;
-   ulong order = CheckPlace("pending near price", ORDER_TYPE_BUY_STOP, price);
-   if(order == 0)
+   MqlTradeRequest r = {};
+   MqlTradeResult res = {};
+   CheckRequest(r, TRADE_ACTION_PENDING);
+   r.type = ORDER_TYPE_BUY_STOP;
+   r.volume = g_checkMin;
+   r.price = CheckPrice(CheckAsk() + (MathMax(stops, 0) + 5) * g_check.point);
+   r.type_filling = ORDER_FILLING_RETURN;
+   if(!CheckSend(r, res, "pending near price"))
       return;
+   ulong t0 = GetMicrosecondCount();
+   ulong order = res.order;
+   CheckTrack(g_check, (long)order);
    ulong deadline = GetTickCount64() + (ulong)CheckFillWaitMs;
    bool open = true;
-   while(GetTickCount64() < deadline && !IsStopped())
+   while(open && GetTickCount64() < deadline && !IsStopped())
      {
-      if(!OrderSelect(order))
-        {
-         open = false;
-         break;
-        }
-      Sleep(10);
+      open = OrderSelect(order);
+      if(open)
+         Sleep(10);
      }
+   CheckExpect e[];
    if(open)
      {
+      ArrayResize(e, 1);
+      CheckExpectInit(e[0], "ORDER_PLACED", (long)order, g_checkMin);
+      e[0].checkPrice = true;
+      e[0].price = r.price;
+      CheckVerify(g_check, "pending near price", e, t0);
       MqlTradeRequest d = {};
-      MqlTradeResult res = {};
       CheckRequest(d, TRADE_ACTION_REMOVE);
       d.order = order;
-      if(CheckSend(d, res, "pending fill (cleanup)"))
+      if(CheckSend(d, res, "pending near: delete"))
         {
-         CheckExpect e[];
-         ArrayResize(e, 1);
+         ulong t1 = GetMicrosecondCount();
          CheckExpectInit(e[0], "ORDER_DELETED", (long)order, g_checkMin);
-         CheckVerify(g_check, "pending fill (cleanup)", e, GetMicrosecondCount());
+         e[0].reason = "cancelled";
+         CheckVerify(g_check, "pending near: delete", e, t1);
         }
-      CheckRow(g_check, "pending filled", "ORDER_DELETED filled + OPEN", "the price did not reach " +
-               DoubleToString(price, g_check.digits) + " within " + IntegerToString(CheckFillWaitMs) + " ms", "-", "SKIP");
+      CheckRow(g_check, "pending near: filled", "ORDER_DELETED filled + OPEN", "the price did not reach " +
+               DoubleToString(r.price, g_check.digits) + " within " + IntegerToString(CheckFillWaitMs) + " ms", "-", "SKIP");
       return;
      }
-   ulong t0 = GetMicrosecondCount();
    ulong ticket = CheckPositionOf(order);
    if(ticket == 0)
      {
-      CheckRow(g_check, "pending filled", "a position from order #" + IntegerToString((long)order),
+      CheckRow(g_check, "pending near: filled", "a position from order #" + IntegerToString((long)order),
                "the order left without a position (rejected or cancelled by the server?)", "-", "FAIL");
       return;
      }
    CheckTrack(g_check, (long)ticket);
-   CheckExpect e[];
-   ArrayResize(e, 2);
-   CheckExpectInit(e[0], "ORDER_DELETED", (long)order, g_checkMin);
-   e[0].reason = "filled";
-   CheckExpectInit(e[1], "OPEN", (long)ticket, g_checkMin);
-   CheckVerify(g_check, "pending filled", e, t0);
+   ArrayResize(e, 3);
+   CheckExpectInit(e[0], "ORDER_PLACED", (long)order, g_checkMin);
+   e[0].checkPrice = true;
+   e[0].price = r.price;
+   CheckExpectInit(e[1], "ORDER_DELETED", (long)order, g_checkMin);
+   e[1].reason = "filled";
+   CheckExpectInit(e[2], "OPEN", (long)ticket, g_checkMin);
+   CheckVerify(g_check, "pending near: filled", e, t0);
    CheckClose("close filled position", ticket, g_checkMin);
   }
 
@@ -345,10 +358,15 @@ void CheckTradeSteps()
       double gap = CheckGap();
       if(CheckSetStops("set SL and TP", ticket, CheckBid() - gap, CheckBid() + gap) && PositionSelectByTicket(ticket))
          CheckSetStops("move SL", ticket, PositionGetDouble(POSITION_SL) + gap / 2, PositionGetDouble(POSITION_TP));
-      if(partial)
-         CheckClose("partial close", ticket, g_checkMin);
-      else
+      double held = PositionSelectByTicket(ticket) ? PositionGetDouble(POSITION_VOLUME) : 0;
+      if(!partial)
          CheckRow(g_check, "partial close", "PARTIAL_CLOSE", "2 x minimum volume is above the symbol's maximum", "-", "SKIP");
+      else
+         if(held < 2 * g_checkMin - g_checkStep / 2)
+            CheckRow(g_check, "partial close", "PARTIAL_CLOSE", "the open was filled only in part (" + CheckVolumeText(held) +
+                     "), too little to close a part of", "-", "SKIP");
+         else
+            CheckClose("partial close", ticket, g_checkMin);
       if(PositionSelectByTicket(ticket))
          CheckClose("close", ticket, PositionGetDouble(POSITION_VOLUME));
      }

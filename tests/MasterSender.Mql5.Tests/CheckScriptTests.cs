@@ -128,11 +128,11 @@ public sealed class CheckScriptTests : IAsyncLifetime
         var lines = await RunCheckAsync(eaPort, statusPort, "--account", "hedging");
 
         Assert.True(Rows(lines, "FAIL").Length == 0, Table(lines));
-        // relay ready, open, SL/TP, move SL, partial close, close, place, modify, delete, near-price place, filled,
-        // close of the filled position, close-by's two opens and the close-by itself.
-        AssertFinal("PRINT MasterSenderCheck 15 of 15 passed (1 skipped)", lines);
+        // relay ready, open, SL/TP, move SL, partial close, close, place, modify, delete, near-price order placed and
+        // filled, close of the filled position, close-by's two opens and the close-by itself.
+        AssertFinal("PRINT MasterSenderCheck 14 of 14 passed (1 skipped)", lines);
         Assert.Contains(Rows(lines, "PASS"), r => r.Contains("close-by", StringComparison.Ordinal) && r.Contains("CLOSE #", StringComparison.Ordinal));
-        Assert.Contains(Rows(lines, "PASS"), r => r.Contains("pending filled", StringComparison.Ordinal) && r.Contains("filled", StringComparison.Ordinal));
+        Assert.Contains(Rows(lines, "PASS"), r => r.Contains("pending near: filled", StringComparison.Ordinal) && r.Contains("ORDER_DELETED #", StringComparison.Ordinal) && r.Contains(" filled [", StringComparison.Ordinal));
         AssertNothingLeftOpen(lines);
     }
 
@@ -145,11 +145,38 @@ public sealed class CheckScriptTests : IAsyncLifetime
 
         Assert.True(Rows(lines, "FAIL").Length == 0, Table(lines));
         // relay ready, open, SL/TP, move SL, partial close, close, netting open, increase, reversal, close, place,
-        // modify, delete, near-price place, filled, close of the filled position.
-        AssertFinal("PRINT MasterSenderCheck 16 of 16 passed (1 skipped)", lines);
+        // modify, delete, near-price order placed and filled, close of the filled position.
+        AssertFinal("PRINT MasterSenderCheck 15 of 15 passed (1 skipped)", lines);
         var reversal = Assert.Single(Rows(lines, "PASS"), r => r.Contains("netting: reversal", StringComparison.Ordinal));
         Assert.Contains("CLOSE #", reversal, StringComparison.Ordinal);
         Assert.Contains("OPEN #", reversal, StringComparison.Ordinal);
+        AssertNothingLeftOpen(lines);
+    }
+
+    [Fact]
+    public async Task When_the_broker_fills_only_part_of_the_open_the_check_follows_the_filled_volume()
+    {
+        var (eaPort, statusPort) = await StartRelayAsync();
+
+        // Immediate-or-cancel with 0.01 lots available: the 0.02 open is filled 0.01 (DONE_PARTIAL).
+        var lines = await RunCheckAsync(eaPort, statusPort, "--account", "hedging", "--liquidity", "0.01");
+
+        Assert.True(Rows(lines, "FAIL").Length == 0, Table(lines));
+        Assert.Contains(Rows(lines, "PASS"), r => r.Contains("| expected: OPEN #", StringComparison.Ordinal) && r.Contains(" 0.01 | seen: OPEN #", StringComparison.Ordinal));
+        Assert.Contains(Rows(lines, "SKIP"), r => r.Contains("partial close", StringComparison.Ordinal) && r.Contains("filled only in part (0.01)", StringComparison.Ordinal));
+        AssertNothingLeftOpen(lines);
+    }
+
+    [Fact]
+    public async Task When_the_price_never_reaches_the_near_pending_order_its_fill_is_skipped_with_the_reason()
+    {
+        var (eaPort, statusPort) = await StartRelayAsync();
+
+        var lines = await RunCheckAsync(eaPort, statusPort, "--quote", "frozen", "--fill-wait-ms", "2000");
+
+        Assert.True(Rows(lines, "FAIL").Length == 0, Table(lines));
+        Assert.Contains(Rows(lines, "PASS"), r => r.Contains("pending near: delete", StringComparison.Ordinal) && r.Contains(" cancelled [", StringComparison.Ordinal));
+        Assert.Contains(Rows(lines, "SKIP"), r => r.Contains("pending near: filled", StringComparison.Ordinal) && r.Contains("did not reach", StringComparison.Ordinal) && r.Contains("within 2000 ms", StringComparison.Ordinal));
         AssertNothingLeftOpen(lines);
     }
 

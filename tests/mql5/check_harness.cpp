@@ -5,6 +5,8 @@
 // runs the EA's trade events and timer and moves the market, in emulated time paced to --speed.
 //   build/check_harness --port P --status-port S [--account hedging|netting] [--trade-mode demo|real]
 //     [--market open|closed] [--allow-webrequest 1|0] [--detach-ea-after N] [--deadline-ms MS] [--speed X]
+//     [--liquidity V] (market orders fill at most V lots, immediate-or-cancel: partial fills)
+//     [--quote moving|frozen] [--fill-wait-ms MS] (a frozen quote never reaches the near pending order)
 // Stdout: PRINT/COMMENT lines (Experts log, chart), STEP lines, and a final STATS line.
 #include <chrono>
 #include <thread>
@@ -24,6 +26,9 @@ struct Options {
   int deadlineMs = 5000;
   double speed = 1;
   long login = 5012345;
+  bool frozenQuote = false;  // the price never moves: the near pending order never fills
+  int fillWaitMs = 15000;
+  double liquidity = 0;  // > 0: market orders fill at most this volume; the symbol allows immediate-or-cancel only
 };
 Options opt;
 
@@ -89,6 +94,9 @@ bool ParseArgs(int argc, char **argv) {
     else if (k == "--deadline-ms") opt.deadlineMs = std::stoi(v);
     else if (k == "--speed") opt.speed = std::stod(v);
     else if (k == "--login") opt.login = std::stol(v);
+    else if (k == "--liquidity") opt.liquidity = std::stod(v);
+    else if (k == "--quote" && (v == "moving" || v == "frozen")) opt.frozenQuote = v == "frozen";
+    else if (k == "--fill-wait-ms") opt.fillWaitMs = std::stoi(v);
     else return false;
   }
   return (argc % 2) == 1 && opt.speed > 0;
@@ -106,7 +114,7 @@ int CountOurs() {
 int main(int argc, char **argv) {
   if (!ParseArgs(argc, argv)) {
     std::cerr << "usage: check_harness --port P --status-port S [--account hedging|netting] [--trade-mode demo|real] "
-                 "[--market open|closed] [--allow-webrequest 1|0] [--detach-ea-after N] [--deadline-ms MS] [--speed X] [--login L]\n";
+                 "[--market open|closed] [--allow-webrequest 1|0] [--detach-ea-after N] [--deadline-ms MS] [--speed X] [--login L] [--liquidity V] [--quote moving|frozen] [--fill-wait-ms MS]\n";
     return 2;
   }
   RelayPort.HarnessSetByUser(opt.port);
@@ -117,6 +125,12 @@ int main(int argc, char **argv) {
   Term().marginMode = opt.netting ? ACCOUNT_MARGIN_MODE_RETAIL_NETTING : ACCOUNT_MARGIN_MODE_RETAIL_HEDGING;
   Term().tradeMode = opt.real ? ACCOUNT_TRADE_MODE_REAL : ACCOUNT_TRADE_MODE_DEMO;
   Trade().symbol.sessionOpen = !opt.closed;
+  Trade().symbol.moves = !opt.frozenQuote;
+  CheckFillWaitMs.HarnessSetByUser(opt.fillWaitMs);
+  if (opt.liquidity > 0) {
+    Trade().symbol.liquidity = opt.liquidity;
+    Trade().symbol.fillingFlags = SYMBOL_FILLING_IOC;
+  }
   // The EA's sockets need `127.0.0.1`; the script's WebRequest needs the status page's URL with its port.
   Program().allowedUrls = {"127.0.0.1"};
   if (opt.allowWebRequest) Program().allowedUrls.push_back(origin);
