@@ -265,7 +265,7 @@ inline void EmuFillResult(MqlTradeResult &result, uint retcode, ulong deal, ulon
   result.comment = retcode == TRADE_RETCODE_DONE ? string("Request executed") : retcode == TRADE_RETCODE_DONE_PARTIAL ? string("Request executed partially") : string("Request rejected");
 }
 
-inline uint EmuDeal_(const MqlTradeRequest &r, MqlTradeResult &result) {
+inline uint EmuMarketDeal(const MqlTradeRequest &r, MqlTradeResult &result) {
   EmuTerminal &t = Term();
   const EmuSymbol &s = Trade().symbol;
   if (r.type != ORDER_TYPE_BUY && r.type != ORDER_TYPE_SELL) return TRADE_RETCODE_INVALID_ORDER;
@@ -442,7 +442,7 @@ inline bool OrderSend(const MqlTradeRequest &request, MqlTradeResult &result) {
   else if (s.tradeMode == SYMBOL_TRADE_MODE_DISABLED) rc = TRADE_RETCODE_TRADE_DISABLED;
   else if (!s.sessionOpen) rc = TRADE_RETCODE_MARKET_CLOSED;
   else switch (request.action) {
-    case TRADE_ACTION_DEAL: rc = EmuDeal_(request, result); break;
+    case TRADE_ACTION_DEAL: rc = EmuMarketDeal(request, result); break;
     case TRADE_ACTION_SLTP: rc = EmuSlTp(request); break;
     case TRADE_ACTION_PENDING: rc = EmuPending(request, result); break;
     case TRADE_ACTION_MODIFY: rc = EmuModifyOrder(request); break;
