@@ -280,6 +280,7 @@ void CheckFillStep()
                DoubleToString(r.price, g_check.digits) + " within " + IntegerToString(CheckFillWaitMs) + " ms", "-", "SKIP");
       return;
      }
+   ulong filledAt = GetMicrosecondCount();  // the row's time runs from the fill, not from the wait before it
    ulong ticket = CheckPositionOf(order);
    if(ticket == 0)
      {
@@ -295,7 +296,7 @@ void CheckFillStep()
    CheckExpectInit(e[1], "ORDER_DELETED", (long)order, g_checkMin);
    e[1].reason = "filled";
    CheckExpectInit(e[2], "OPEN", (long)ticket, g_checkMin);
-   CheckVerify(g_check, "pending near: filled", e, t0);
+   CheckVerify(g_check, "pending near: filled", e, filledAt);
    CheckClose("close filled position", ticket, g_checkMin);
   }
 

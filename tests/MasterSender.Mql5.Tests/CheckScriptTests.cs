@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Xunit.Abstractions;
 using MasterSender.Broadcast;
 using MasterSender.Ingress;
 using MasterSender.Relay.Hosting;
@@ -14,7 +15,7 @@ namespace MasterSender.Mql5.Tests;
 /// real EA alongside, against the real relay: every kind of trade is made with OrderSend and each signal the relay
 /// derived is compared with it, as a trader's demo terminal would.
 /// </summary>
-public sealed class CheckScriptTests : IAsyncLifetime
+public sealed class CheckScriptTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const long Login = 5012345;
     private WebApplication _sandbox = null!;
@@ -76,7 +77,7 @@ public sealed class CheckScriptTests : IAsyncLifetime
     }
 
     /// <summary>Runs the check to its end; returns its stdout lines (PRINT = Experts log).</summary>
-    private static async Task<string[]> RunCheckAsync(int eaPort, int statusPort, params string[] extra)
+    private async Task<string[]> RunCheckAsync(int eaPort, int statusPort, params string[] extra)
     {
         var info = new ProcessStartInfo(Harness.Built("check_harness"))
         {
@@ -104,7 +105,9 @@ public sealed class CheckScriptTests : IAsyncLifetime
         var stdout = await process.StandardOutput.ReadToEndAsync().WaitAsync(TimeSpan.FromMinutes(4));
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
         Assert.True(process.ExitCode == 0, $"check_harness exited {process.ExitCode}: {await stderr}\n{stdout}");
-        return stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var lines = stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        output.WriteLine(Table(lines));
+        return lines;
     }
 
     private static string FinalLine(string[] lines) =>
