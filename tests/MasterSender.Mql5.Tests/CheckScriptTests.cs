@@ -206,6 +206,17 @@ public sealed class CheckScriptTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_Algo_Trading_off_the_check_says_how_to_switch_it_on_and_trades_nothing()
+    {
+        var (eaPort, statusPort) = await StartRelayAsync();
+
+        var lines = await RunCheckAsync(eaPort, statusPort, "--algo-trading", "0");
+
+        Assert.Contains(lines, l => l.StartsWith("PRINT MasterSenderCheck refused: Algo Trading is off: switch it on", StringComparison.Ordinal));
+        Assert.Contains("order_sends=0", lines.Last(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Without_the_relay_the_check_says_so_and_trades_nothing()
     {
         var deadPort = Harness.FreePort();

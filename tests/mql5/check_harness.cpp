@@ -4,7 +4,7 @@
 // what it made of it (emu/program.h: WebRequest over loopback). The script's Sleep is where the terminal
 // runs the EA's trade events and timer and moves the market, in emulated time paced to --speed.
 //   build/check_harness --port P --status-port S [--account hedging|netting] [--trade-mode demo|real]
-//     [--market open|closed] [--allow-webrequest 1|0] [--detach-ea-after N] [--deadline-ms MS] [--speed X]
+//     [--market open|closed] [--allow-webrequest 1|0] [--algo-trading 1|0] [--detach-ea-after N] [--deadline-ms MS] [--speed X]
 //     [--liquidity V] (market orders fill at most V lots, immediate-or-cancel: partial fills)
 //     [--quote moving|frozen] [--fill-wait-ms MS] (a frozen quote never reaches the near pending order)
 // Stdout: PRINT/COMMENT lines (Experts log, chart), STEP lines, and a final STATS line.
@@ -21,7 +21,7 @@ namespace {
 
 struct Options {
   int port = 47800, statusPort = 47801;
-  bool netting = false, real = false, closed = false, allowWebRequest = true;
+  bool netting = false, real = false, closed = false, allowWebRequest = true, algoTrading = true;
   int detachEaAfter = -1;  // the EA is removed from its chart before it sees trade N+1
   int deadlineMs = 5000;
   double speed = 1;
@@ -90,6 +90,7 @@ bool ParseArgs(int argc, char **argv) {
     else if (k == "--trade-mode" && (v == "demo" || v == "real")) opt.real = v == "real";
     else if (k == "--market" && (v == "open" || v == "closed")) opt.closed = v == "closed";
     else if (k == "--allow-webrequest") opt.allowWebRequest = v == "1";
+    else if (k == "--algo-trading") opt.algoTrading = v == "1";
     else if (k == "--detach-ea-after") opt.detachEaAfter = std::stoi(v);
     else if (k == "--deadline-ms") opt.deadlineMs = std::stoi(v);
     else if (k == "--speed") opt.speed = std::stod(v);
@@ -114,7 +115,7 @@ int CountOurs() {
 int main(int argc, char **argv) {
   if (!ParseArgs(argc, argv)) {
     std::cerr << "usage: check_harness --port P --status-port S [--account hedging|netting] [--trade-mode demo|real] "
-                 "[--market open|closed] [--allow-webrequest 1|0] [--detach-ea-after N] [--deadline-ms MS] [--speed X] [--login L] [--liquidity V] [--quote moving|frozen] [--fill-wait-ms MS]\n";
+                 "[--market open|closed] [--allow-webrequest 1|0] [--algo-trading 1|0] [--detach-ea-after N] [--deadline-ms MS] [--speed X] [--login L] [--liquidity V] [--quote moving|frozen] [--fill-wait-ms MS]\n";
     return 2;
   }
   RelayPort.HarnessSetByUser(opt.port);
@@ -126,6 +127,7 @@ int main(int argc, char **argv) {
   Term().tradeMode = opt.real ? ACCOUNT_TRADE_MODE_REAL : ACCOUNT_TRADE_MODE_DEMO;
   Trade().symbol.sessionOpen = !opt.closed;
   Trade().symbol.moves = !opt.frozenQuote;
+  Term().tradeAllowed = opt.algoTrading;
   CheckFillWaitMs.HarnessSetByUser(opt.fillWaitMs);
   if (opt.liquidity > 0) {
     Trade().symbol.liquidity = opt.liquidity;
