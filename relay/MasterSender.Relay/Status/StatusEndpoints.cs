@@ -31,6 +31,7 @@ public static class StatusEndpoints
         api.MapGet("/events", StreamEvents);
         api.MapPost("/login", LoginAsync);
         api.MapPost("/logout", LogoutAsync);
+        api.MapCheckSignals();
         return app;
     }
 
