@@ -91,6 +91,16 @@ ulong CheckPositionOf(const ulong order)
    return 0;
   }
 
+//--- The key the relay gives a position's signals: POSITION_IDENTIFIER, which a netting reversal or a swap re-open
+//--- keeps while the ticket changes (mql5.com/en/docs/constants/tradingconstants/positionproperties).
+long CheckPositionKey(const ulong ticket)
+  {
+   if(ticket == 0 || !PositionSelectByTicket(ticket))
+      return (long)ticket;
+   long identifier = PositionGetInteger(POSITION_IDENTIFIER);
+   return identifier != 0 ? identifier : (long)ticket;
+  }
+
 //--- A market deal; position != 0 closes (part of) that position. Returns the trade result time.
 bool CheckMarket(const string step, const ENUM_ORDER_TYPE type, const double volume, const ulong position, MqlTradeResult &res)
   {
@@ -160,6 +170,8 @@ bool CheckClose(const string step, const ulong ticket, const double volume)
       return false;
      }
    double before = PositionGetDouble(POSITION_VOLUME);
+   // The relay names a position by its identifier (docs/protocol.md), which outlives a ticket change.
+   long key = CheckPositionKey(ticket);
    ENUM_ORDER_TYPE type = PositionGetInteger(POSITION_TYPE) == POSITION_TYPE_BUY ? ORDER_TYPE_SELL : ORDER_TYPE_BUY;
    MqlTradeResult res = {};
    if(!CheckMarket(step, type, volume, ticket, res))
@@ -167,9 +179,9 @@ bool CheckClose(const string step, const ulong ticket, const double volume)
    ulong t0 = GetMicrosecondCount();
    double left = NormalizeDouble(before - res.volume, 8);
    if(left > 1e-9)
-      CheckOne(step, "PARTIAL_CLOSE", (long)ticket, left, t0);
+      CheckOne(step, "PARTIAL_CLOSE", key, left, t0);
    else
-      CheckOne(step, "CLOSE", (long)ticket, before, t0);
+      CheckOne(step, "CLOSE", key, before, t0);
    return true;
   }
 
@@ -316,11 +328,13 @@ void CheckNettingSteps()
       return;
    ulong t0 = GetMicrosecondCount();
    ulong turned = CheckPositionOf(res.order);
-   CheckTrack(g_check, (long)turned);
+   // A reversal is a CLOSE and an OPEN for followers, both under the position's identifier, which it keeps.
+   long key = CheckPositionKey(turned);
+   CheckTrack(g_check, key);
    CheckExpect e[];
    ArrayResize(e, 2);
    CheckExpectInit(e[0], "CLOSE", (long)ticket, before);
-   CheckExpectInit(e[1], "OPEN", (long)turned, NormalizeDouble(reverse - before, 8));
+   CheckExpectInit(e[1], "OPEN", key, NormalizeDouble(reverse - before, 8));
    CheckVerify(g_check, "netting: reversal", e, t0);
    if(turned != 0)
       CheckClose("netting: close", turned, NormalizeDouble(reverse - before, 8));
