@@ -97,12 +97,12 @@ public sealed class ConnectionTests
     {
         int port = Harness.FreePort();
         using var relay = new FakeRelay(port);
-        using Harness ea = Harness.Start(port, "not_allowed", 4);
+        using Harness ea = Harness.Start(port, "not_allowed", 10);
         ea.WaitForLine(l => IsComment(l, "127.0.0.1 is not in the allowed URL list") && l.Contains("(error 4014)", StringComparison.Ordinal), Wait);
         ea.Stop(Wait);
         relay.Pump(TimeSpan.FromMilliseconds(200));
         Assert.Empty(relay.All);
-        Assert.Single(ea.Lines, l => l.StartsWith("PRINT ", StringComparison.Ordinal));
+        Assert.Single(ea.Lines, l => l.StartsWith("PRINT MasterSender not_allowed", StringComparison.Ordinal));
         Assert.Contains(ea.Lines, l => l.StartsWith("STATS", StringComparison.Ordinal) && !l.Contains("sockets_created=0 ", StringComparison.Ordinal));
     }
 

@@ -233,19 +233,19 @@ void PreloadMany() {
   }
 }
 
-// The terminal loses its trade server, and after reconnecting reloads its lists 3 s later.
+// The terminal loses its trade server for 6 s; after reconnecting it reloads its lists, 3 s later.
 void BrokerReconnect() {
   if (!WaitSession()) return;
   ulong t = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
   Step("opened " + std::to_string(t));
   RunMs(500);
   Term().connected = false;
-  UnloadUntil(Emu().tickMs + 5000);
   Step("disconnected");
-  RunMs(2000);
+  RunMs(6000);
   Term().connected = true;
+  UnloadUntil(Emu().tickMs + 3000);
   Step("reconnected");
-  RunMs(8000);
+  RunMs(10000);
   ModifyPosition(t, 1.07512, 0);
   Step("modified");
   RunMs(500);
