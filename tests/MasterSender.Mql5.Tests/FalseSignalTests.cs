@@ -7,7 +7,7 @@ namespace MasterSender.Mql5.Tests;
 /// empty list at start, a reconnect to the trade server, an account switch, moved tickets, lagging deals), each
 /// run through the unchanged EA in the harsh emulation; the messages the relay receives are asserted exactly.
 /// </summary>
-public sealed class FalseSignalTests
+public sealed class FalseSignalTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly TimeSpan Wait = EaRun.Wait;
     private const long Preloaded = 500000001;
@@ -199,4 +199,34 @@ public sealed class FalseSignalTests
         Assert.Single(relay.All, m => m.Type == "hello");
         Assert.True(relay.All.Count(m => m.Type == "heartbeat") > 500, "heartbeats kept flowing");
     }
+
+    // 500 positions and 50 orders: while nothing changes a tick reads each item once (about 10 builtin calls per
+    // item) and sends nothing but the heartbeat and the periodic snapshot; trailing every SL each tick sends one
+    // position message per change and never a snapshot on top.
+    [Fact]
+    public void With_500_positions_and_50_orders_a_tick_sends_only_what_changed()
+    {
+        using var run = new EaRun("many", "--trail", "1");
+        (Received hello, Received snapshot) = run.Connected();
+        Assert.Equal(501, snapshot.Json.GetProperty("positions").GetArrayLength()); // and the preloaded one
+        Assert.Equal(51, snapshot.Json.GetProperty("orders").GetArrayLength());
+        string idle = run.Ea.WaitForLine(l => l.StartsWith("COST idle ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        string trailing = run.Ea.WaitForLine(l => l.StartsWith("COST trailing ", StringComparison.Ordinal), TimeSpan.FromSeconds(60));
+        output.WriteLine(idle);
+        output.WriteLine(trailing);
+        double idleCalls = Figure(idle, "calls_per_tick");
+        Assert.InRange(idleCalls, 550, 550 * 12);
+        // Idle: one 140 KB snapshot every 5 s (100 ticks) and a heartbeat a second: well under 2 KB a tick.
+        Assert.InRange(Figure(idle, "bytes_per_tick"), 1, 2000);
+        StepLine(run.Ea, "measured");
+        run.Relay.WaitFor(m => m.Type == "snapshot" && Reason(m) == "periodic" && m.Seq > 600, TimeSpan.FromSeconds(30));
+        Assert.True(run.Relay.All.Count(m => m.Type == "position") >= 500, "trailed positions were sent as position messages");
+        Assert.DoesNotContain(run.Relay.All, m => m.Type == "snapshot" && Reason(m) == "changed");
+        AssertNothingClosed(run.Relay.All);
+        EaRun.AssertSeqContiguous(run.Relay.All, hello.Session);
+    }
+
+    private static double Figure(string line, string name) => double.Parse(
+        line.Split(' ').Single(p => p.StartsWith(name + "=", StringComparison.Ordinal))[(name.Length + 1)..],
+        System.Globalization.CultureInfo.InvariantCulture);
 }

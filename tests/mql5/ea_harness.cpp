@@ -63,6 +63,8 @@ bool StdinClosed() {
 // Delivers queued trade transactions, then one timer tick; paces to the wall clock.
 void Tick() {
   EmuEvents &e = Events();
+  unsigned long long calls = Term().calls, bytes = EmuSock().bytesSent;
+  auto t0 = Clock::now();
   while (!e.queue.empty()) {
     MqlTradeTransaction t = e.queue.front();
     e.queue.pop_front();
@@ -76,19 +78,18 @@ void Tick() {
   EmuTerminalTick();
   ticks++;
   if (Emu().timerMs > 0) {
-    unsigned long long calls = Term().calls, bytes = EmuSock().bytesSent;
-    auto t0 = Clock::now();
     Measure([] { OnTimer(); });
-    if (measuring) {
-      double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-      cost.timers++;
-      cost.calls += Term().calls - calls;
-      cost.bytes += EmuSock().bytesSent - bytes;
-      cost.ms += ms;
-      cost.maxMs = std::max(cost.maxMs, ms);
-    }
     // A slow handler: the terminal does not queue a timer event while one is pending, so the next comes late.
     Emu().tickMs += ulong(opt.slowHandlerMs);
+  }
+  if (measuring) {
+    // Everything the EA did for this tick: the events delivered before it and the timer handler.
+    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    cost.timers++;
+    cost.calls += Term().calls - calls;
+    cost.bytes += EmuSock().bytesSent - bytes;
+    cost.ms += ms;
+    cost.maxMs = std::max(cost.maxMs, ms);
   }
   auto due = wallStart + std::chrono::microseconds(long(double(ticks) * period * 1000 / opt.speed));
   // After a stall (a loaded machine), move the baseline instead of catching up: emulated time must never

@@ -252,9 +252,28 @@ void HandleTransaction(Session &s, const MqlTradeTransaction &t, const ulong now
 //--- Compares every position and pending order with what was reported. full: builds the snapshot's
 //--- lists instead of sending item messages. Vanished items are looked for only while the terminal
 //--- is settled (an unsynchronised list proves nothing).
+void ListFlush(string &list, string &chunk, int &inChunk)
+  {
+   if(chunk != "")
+      list += (list == "" ? "" : ",") + chunk;
+   chunk = "";
+   inChunk = 0;
+  }
+
+//--- Appends item to list through a small chunk, so a 500-item list is not copied 500 times while it grows.
+void ListAdd(string &list, string &chunk, int &inChunk, const string item)
+  {
+   chunk += (chunk == "" ? "" : ",") + item;
+   if(++inChunk < 32)
+      return;
+   ListFlush(list, chunk, inChunk);
+  }
+
 void Scan(Session &s, const bool full, string &positions, string &orders, const ulong now)
   {
    s.scanMark++;
+   string chunk = "";
+   int inChunk = 0;
    int total = PositionsTotal();
    for(int i = 0; i < total; i++)
      {
@@ -265,10 +284,11 @@ void Scan(Session &s, const bool full, string &positions, string &orders, const 
          ReportSelectedPosition(s, false);
          continue;
         }
-      positions += (positions == "" ? "" : ",") + PositionJson();
+      ListAdd(positions, chunk, inChunk, PositionJson());
       TrackPut(s.positions, SelectedPositionKey(), (ulong)PositionGetInteger(POSITION_TICKET), FpPosition(),
                PositionGetDouble(POSITION_VOLUME), s.scanMark);
      }
+   ListFlush(positions, chunk, inChunk);
    total = OrdersTotal();
    for(int j = 0; j < total; j++)
      {
@@ -279,10 +299,11 @@ void Scan(Session &s, const bool full, string &positions, string &orders, const 
          ReportSelectedOrder(s, false);
          continue;
         }
-      orders += (orders == "" ? "" : ",") + OrderJson();
+      ListAdd(orders, chunk, inChunk, OrderJson());
       ulong ticket = (ulong)OrderGetInteger(ORDER_TICKET);
       TrackPut(s.orders, ticket, ticket, FpOrder(), OrderGetDouble(ORDER_VOLUME_CURRENT), s.scanMark);
      }
+   ListFlush(orders, chunk, inChunk);
    if(!s.settled || !s.accepted)
       return;
    for(int k = TrackCount(s.positions) - 1; k >= 0; k--)
