@@ -191,8 +191,9 @@ public sealed class FalseSignalTests(Xunit.Abstractions.ITestOutputHelper output
     {
         int port = Harness.FreePort();
         using var relay = new FakeRelay(port);
-        using Harness ea = Harness.Start(port, "idle", 600, "--speed", "20");
-        string stats = ea.WaitForLine(l => l.StartsWith("STATS ", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+        // 10x: the EA's 5 s silence limit is 0.5 s of wall time, enough slack for a loaded machine.
+        using Harness ea = Harness.Start(port, "idle", 600, "--speed", "10");
+        string stats = ea.WaitForLine(l => l.StartsWith("STATS ", StringComparison.Ordinal), TimeSpan.FromSeconds(240));
         Assert.Contains(" sockets_created=1 ", stats, StringComparison.Ordinal);
         Assert.Contains(" connect_failures=0 ", stats, StringComparison.Ordinal);
         relay.Pump(TimeSpan.FromMilliseconds(200));

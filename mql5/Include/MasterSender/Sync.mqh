@@ -234,22 +234,40 @@ void ReportSelectedOrder(Session &s, const bool force)
   }
 
 //--- Transactions are hints of what to re-read; their own fields are not trusted (order not
-//--- guaranteed, some may be lost when the terminal's queue overflows). What left the lists is found
-//--- by the next timer tick, which looks for its evidence.
+//--- guaranteed, some may be lost when the terminal's queue overflows). A pending order that left the
+//--- list is looked up at once (so a fill's ORDER_DELETED goes before its position's OPEN); a position
+//--- that left is found by the next timer tick, which can tell a moved ticket (same identifier) from a close.
 void HandleTransaction(Session &s, const MqlTradeTransaction &t, const ulong now)
   {
    if(!s.accepted)
       return;
-   if(t.position > 0 && PositionSelectByTicket(t.position))
+   if(t.order > 0)
+     {
+      if(OrderSelect(t.order))
+        {
+         if(SelectedOrderIsPending())
+            ReportSelectedOrder(s, false);
+        }
+      else
+        {
+         int i = TrackFind(s.orders, t.order);
+         if(i >= 0 && s.settled)
+           {
+            double volume = s.orders.volumes[i];
+            TrackRemoveAt(s.orders, i);
+            Vanished(s, EV_ORDER, t.order, t.order, volume, now);
+           }
+        }
+     }
+   if(t.position > 0 && s.accepted && PositionSelectByTicket(t.position))
       ReportSelectedPosition(s, false);
-   if(t.order > 0 && OrderSelect(t.order) && SelectedOrderIsPending())
-      ReportSelectedOrder(s, false);
   }
 
 //+------------------------------------------------------------------+
 //| The timer's scan and the snapshot                                |
 //+------------------------------------------------------------------+
-//--- Compares every position and pending order with what was reported. full: builds the snapshot's
+//--- Compares every pending order and position with what was reported (orders first: a fill's removal
+//--- goes before the position it opened). full: builds the snapshot's
 //--- lists instead of sending item messages. Vanished items are looked for only while the terminal
 //--- is settled (an unsynchronised list proves nothing).
 void ListFlush(string &list, string &chunk, int &inChunk)
@@ -274,22 +292,7 @@ void Scan(Session &s, const bool full, string &positions, string &orders, const 
    s.scanMark++;
    string chunk = "";
    int inChunk = 0;
-   int total = PositionsTotal();
-   for(int i = 0; i < total; i++)
-     {
-      if(PositionGetTicket(i) == 0)
-         continue;
-      if(!full)
-        {
-         ReportSelectedPosition(s, false);
-         continue;
-        }
-      ListAdd(positions, chunk, inChunk, PositionJson());
-      TrackPut(s.positions, SelectedPositionKey(), (ulong)PositionGetInteger(POSITION_TICKET), FpPosition(),
-               PositionGetDouble(POSITION_VOLUME), s.scanMark);
-     }
-   ListFlush(positions, chunk, inChunk);
-   total = OrdersTotal();
+   int total = OrdersTotal();
    for(int j = 0; j < total; j++)
      {
       if(OrderGetTicket(j) == 0 || !SelectedOrderIsPending())
@@ -304,8 +307,31 @@ void Scan(Session &s, const bool full, string &positions, string &orders, const 
       TrackPut(s.orders, ticket, ticket, FpOrder(), OrderGetDouble(ORDER_VOLUME_CURRENT), s.scanMark);
      }
    ListFlush(orders, chunk, inChunk);
+   total = PositionsTotal();
+   for(int i = 0; i < total; i++)
+     {
+      if(PositionGetTicket(i) == 0)
+         continue;
+      if(!full)
+        {
+         ReportSelectedPosition(s, false);
+         continue;
+        }
+      ListAdd(positions, chunk, inChunk, PositionJson());
+      TrackPut(s.positions, SelectedPositionKey(), (ulong)PositionGetInteger(POSITION_TICKET), FpPosition(),
+               PositionGetDouble(POSITION_VOLUME), s.scanMark);
+     }
+   ListFlush(positions, chunk, inChunk);
    if(!s.settled || !s.accepted)
       return;
+   for(int m = TrackCount(s.orders) - 1; m >= 0; m--)
+      if(s.orders.marks[m] != s.scanMark)
+        {
+         ulong gone = s.orders.keys[m];
+         double orderVolume = s.orders.volumes[m];
+         TrackRemoveAt(s.orders, m);
+         Vanished(s, EV_ORDER, gone, gone, orderVolume, now);
+        }
    for(int k = TrackCount(s.positions) - 1; k >= 0; k--)
       if(s.positions.marks[k] != s.scanMark)
         {
@@ -314,14 +340,6 @@ void Scan(Session &s, const bool full, string &positions, string &orders, const 
          double volume = s.positions.volumes[k];
          TrackRemoveAt(s.positions, k);
          Vanished(s, EV_POSITION, ticket, key, volume, now);
-        }
-   for(int m = TrackCount(s.orders) - 1; m >= 0; m--)
-      if(s.orders.marks[m] != s.scanMark)
-        {
-         ulong gone = s.orders.keys[m];
-         double volume = s.orders.volumes[m];
-         TrackRemoveAt(s.orders, m);
-         Vanished(s, EV_ORDER, gone, gone, volume, now);
         }
   }
 
