@@ -116,6 +116,34 @@ public sealed class ConnectionTests
         Assert.Contains(ea.Lines, l => l.StartsWith("STATS", StringComparison.Ordinal) && l.Contains("sockets_created=0 ", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void Empty_RelayHost_is_refused_and_the_deinit_after_it_touches_no_socket()
+    {
+        int port = Harness.FreePort();
+        using Harness ea = Harness.Start(port, "idle", 2, "--host", "");
+        ea.WaitForLine(l => l == "INIT 32767", Wait);
+        string stats = ea.WaitForLine(l => l.StartsWith("STATS", StringComparison.Ordinal), Wait);
+        Assert.Contains("bad_handle_calls=0 ", stats + " ", StringComparison.Ordinal);
+        Assert.Contains("sockets_created=0", stats, StringComparison.Ordinal);
+        Assert.Contains(ea.Lines, l => l.StartsWith("PRINT MasterSender: invalid inputs (RelayHost not empty", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void After_a_symbol_or_period_change_the_chart_text_is_shown_again()
+    {
+        int port = Harness.FreePort();
+        using Harness ea = Harness.Start(port, "chart_change", 10);
+        ea.WaitForLine(l => l == "STEP reinit 0", TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (ea.Lines.Count(l => IsComment(l, "waiting for the terminal to load positions and orders")) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the text was not shown again:\n" + string.Join("\n", ea.Lines.TakeLast(20)));
+            Thread.Sleep(10);
+        }
+        ea.Stop(Wait);
+        Assert.Contains(ea.Lines, l => l.StartsWith("STATS", StringComparison.Ordinal) && l.Contains("bad_handle_calls=0", StringComparison.Ordinal));
+    }
+
     private static byte[] Frame(byte[] body)
     {
         if (body.Length <= 255)

@@ -427,6 +427,13 @@ int main(int argc, char **argv) {
       {"not_allowed", [] { EmuSock().urlAllowed = false; }},
       {"tester", [] { Emu().tester = true; }},
       {"many", Many},
+      // A symbol or period change while the start gate waits: OnDeinit (which clears the chart) and OnInit
+      // on the same globals; the same text must be shown again.
+      {"chart_change", [] {
+         RunMs(2000);
+         OnDeinit(REASON_CHARTCHANGE);
+         Step("reinit " + std::to_string(OnInit()));
+       }},
       {"broker_reconnect", BrokerReconnect},
       {"account_switch", AccountSwitch},
       {"swap_reopen", SwapReopenScript},
@@ -450,7 +457,12 @@ int main(int argc, char **argv) {
   int init = 0;
   Measure([&] { init = OnInit(); });
   std::cout << "INIT " << init << std::endl;
-  if (init != INIT_SUCCEEDED) return 1;
+  if (init != INIT_SUCCEEDED) {
+    // The terminal calls OnDeinit after a failed OnInit too (REASON_INITFAILED).
+    OnDeinit(REASON_INITFAILED);
+    std::cout << "STATS bad_handle_calls=" << EmuSock().badHandleCalls << " sockets_created=" << EmuSock().created << std::endl;
+    return 1;
+  }
   if (!setupOnly) script->second();
   Step("script-done");
   RunMs(opt.durationS * 1000);
@@ -458,6 +470,6 @@ int main(int argc, char **argv) {
   std::cout << "STATS max_handler_ms=" << maxHandlerMs << " sockets_created=" << EmuSock().created
             << " read_timeouts=" << EmuSock().readTimeouts << " overflowed=" << Events().overflowed
             << " prints=" << Emu().prints.size() << " connect_failures=" << EmuSock().connectFailures
-            << " bytes_sent=" << EmuSock().bytesSent << std::endl;
+            << " bytes_sent=" << EmuSock().bytesSent << " bad_handle_calls=" << EmuSock().badHandleCalls << std::endl;
   return 0;
 }

@@ -39,6 +39,7 @@ struct EmuSockets {
   bool speculativeOne = false;
   unsigned long long bytesSent = 0;
   int connectFailures = 0;
+  int badHandleCalls = 0;  // calls with a handle that is not open (e.g. SocketClose(0) after a failed OnInit)
 };
 inline EmuSockets &EmuSock() {
   static EmuSockets s;
@@ -48,6 +49,7 @@ inline EmuSockets &EmuSock() {
 inline EmuSocket *EmuFind(int socket) {
   auto it = EmuSock().open.find(socket);
   if (it == EmuSock().open.end()) {
+    EmuSock().badHandleCalls++;
     EmuSetError(ERR_NETSOCKET_INVALIDHANDLE);
     return nullptr;
   }
