@@ -313,6 +313,12 @@ void SessionOnMessage(Session &s, const string json, const ulong now)
         {
          string reason = "";
          JsonGetString(json, "reason", reason);
+         if(reason == "unknown_session" && !s.settled)
+           {
+            // A new session starts only behind the start gate: come back once the terminal is settled.
+            SessionDrop(s, "relay lost the session while the terminal is not synchronised", now);
+            return;
+           }
          if(reason == "unknown_session")
            {
             // The relay lost the session (it restarted): start over at seq 1 on this connection.
@@ -448,7 +454,7 @@ bool SessionTick(Session &s, const ulong now)
    int n = ArraySize(messages);
    if(n > 0)
       s.lastRecvMs = now;
-   if(s.conn.phase == ZMTP_OPEN && !s.helloSent)
+   if(s.conn.phase == ZMTP_OPEN && !s.helloSent && s.settled)
      {
       SessionSetState(s, "waiting", "waiting for the relay's welcome at " + Endpoint(s));
       SessionHello(s, now);
