@@ -191,10 +191,12 @@ public sealed class FalseSignalTests(Xunit.Abstractions.ITestOutputHelper output
     {
         int port = Harness.FreePort();
         using var relay = new FakeRelay(port);
-        // 10x: the EA's 5 s silence limit is 0.5 s of wall time, enough slack for a loaded machine.
-        using Harness ea = Harness.Start(port, "idle", 600, "--speed", "10");
-        string stats = ea.WaitForLine(l => l.StartsWith("STATS ", StringComparison.Ordinal), TimeSpan.FromSeconds(240));
-        Assert.Contains(" sockets_created=1 ", stats, StringComparison.Ordinal);
+        // 20x, and emulated time waits for each heartbeat's answer: a loaded machine's scheduling delays must not
+        // look like a silent relay (the EA's 5 s limit would be 0.25 s of wall time).
+        using Harness ea = Harness.Start(port, "idle", 600, "--speed", "20", "--await-relay", "1");
+        string stats = ea.WaitForLine(l => l.StartsWith("STATS ", StringComparison.Ordinal), TimeSpan.FromSeconds(400));
+        Assert.True(stats.Contains(" sockets_created=1 ", StringComparison.Ordinal),
+            stats + "\n" + string.Join("\n", ea.Lines.Where(l => l.StartsWith("PRINT", StringComparison.Ordinal))));
         Assert.Contains(" connect_failures=0 ", stats, StringComparison.Ordinal);
         relay.Pump(TimeSpan.FromMilliseconds(200));
         Assert.Single(relay.All, m => m.Type == "hello");
