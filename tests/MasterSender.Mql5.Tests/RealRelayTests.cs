@@ -26,10 +26,16 @@ public sealed class RealRelayTests : IAsyncLifetime
         _api = new SandboxApiState { Username = "provider", Password = "pw", AllowedMt5Id = Login };
         _sandbox = await SandboxHosting.StartOnLoopbackAsync(_api);
 
+        await StartRelayAsync("0");
+    }
+
+    /// <summary>Starts the relay on ingressPort ("0": any free port) over the test's storage folder.</summary>
+    private async Task StartRelayAsync(string ingressPort)
+    {
         var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
         {
             configuration["Status:Port"] = "0";
-            configuration["Ingress:Port"] = "0";
+            configuration["Ingress:Port"] = ingressPort;
             configuration["Storage:Path"] = _folder;
             configuration["Api:Url"] = _sandbox.Urls.First();
             configuration["Api:Username"] = "provider";
@@ -202,5 +208,24 @@ public sealed class RealRelayTests : IAsyncLifetime
         Assert.DoesNotContain(signals, s => s.Action == "ORDER_DELETED" && !s.Body.Contains("filled", StringComparison.Ordinal));
         Assert.Equal("ORDER_PLACED", signals[0].Action);
         Assert.Contains(signals, s => s.Action == "OPEN");
+    }
+
+    [Fact]
+    public async Task Relay_restarted_between_open_and_close_sends_each_once()
+    {
+        string go = Path.Combine(_folder, "go");
+        int port = EaPort;
+        using var ea = Harness.Start(port, "relay_restart", 4, "--go-file", go, "--login", Login.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Until(() => _api.ReceivedCount >= 1, "the OPEN");
+        await _relay.StopAsync();
+        await _relay.DisposeAsync();
+        await StartRelayAsync(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await File.WriteAllTextAsync(go, "");
+        ea.WaitForLine(l => l.StartsWith("STATS ", StringComparison.Ordinal), TimeSpan.FromSeconds(120));
+        await Until(() => _api.ReceivedCount >= 2, "the CLOSE", () => $" (have {string.Join(",", _api.Received.Select(r => r.Action))})");
+
+        Assert.Equal(["OPEN", "CLOSE"], Actions(_api.Received.OrderBy(r => r.Sequence)));
+        Assert.Equal(0, _api.Duplicates);
+        Assert.Contains(ea.Lines, l => l == "STEP go");
     }
 }

@@ -28,7 +28,8 @@ struct Options {
   long slowHandlerMs = 0;    // each OnTimer takes N ms of emulated time: timer events coalesce (slip)
   bool speculativeOne = false;
   int trail = 0;             // "many": trail every position's SL every tick for N emulated seconds
-  bool awaitRelay = false;   // after each heartbeat, hold emulated time (up to 5 s wall) until the relay answers
+  bool awaitRelay = false;
+  std::string goFile;        // "relay_restart": the close waits until this file exists   // after each heartbeat, hold emulated time (up to 5 s wall) until the relay answers
 };
 Options opt;
 
@@ -360,6 +361,18 @@ void StopLimit() {
   RunMs(1000);
 }
 
+// The test restarts the relay between the open and the close, then creates --go-file.
+void RelayRestart() {
+  if (!WaitSession()) return;
+  ulong t = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
+  Step("opened " + std::to_string(t));
+  bool go = RunUntil([] { return ::access(opt.goFile.c_str(), F_OK) == 0; }, 600000);
+  Step(go ? "go" : "no-go");
+  ClosePosition(t, 0.10, 1.08800);
+  Step("closed");
+  RunMs(1000);
+}
+
 void Preload() {
   EmuPosition p;
   p.ticket = 500000001;
@@ -405,6 +418,7 @@ bool ParseArgs(int argc, char **argv) {
     else if (k == "--speculative-one") opt.speculativeOne = v == "1";
     else if (k == "--trail") opt.trail = std::stoi(v);
     else if (k == "--await-relay") opt.awaitRelay = v == "1";
+    else if (k == "--go-file") opt.goFile = v;
     else return false;
   }
   return (argc % 2) == 1 && opt.speed > 0;
@@ -416,9 +430,9 @@ int main(int argc, char **argv) {
   if (!ParseArgs(argc, argv)) {
     std::cerr << "usage: ea_harness [--host H] [--port P] [--scenario idle|open_modify_close|pending|shuffled|"
                  "lost_events|queue_overflow|netting|not_allowed|tester|many|broker_reconnect|account_switch|swap_reopen|"
-                 "close_by|stop_out|server_stops|stop_limit] [--key K] [--speed N] [--duration S] "
+                 "close_by|stop_out|server_stops|stop_limit|relay_restart] [--key K] [--speed N] [--duration S] "
                  "[--until-stdin-closes 1] [--deinit-reason R] [--login L] [--history-lag-ms N] [--deal-lag-ms N] "
-                 "[--late-sync-ms N] [--slow-handler-ms N] [--speculative-one 1] [--trail S] [--await-relay 1]\n";
+                 "[--late-sync-ms N] [--slow-handler-ms N] [--speculative-one 1] [--trail S] [--await-relay 1] [--go-file F]\n";
     return 2;
   }
   RelayHost.HarnessSetByUser(string(opt.host.c_str()));
@@ -454,6 +468,7 @@ int main(int argc, char **argv) {
       {"stop_out", StopOut},
       {"server_stops", ServerStops},
       {"stop_limit", StopLimit},
+      {"relay_restart", RelayRestart},
   };
   auto script = scripts.find(opt.scenario);
   if (script == scripts.end()) {
