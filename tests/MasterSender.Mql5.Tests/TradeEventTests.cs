@@ -20,11 +20,13 @@ public sealed class TradeEventTests
             System.Globalization.CultureInfo.InvariantCulture);
 
     // Deal lag: the closing deal reaches history up to 500 ms after the position left the list; a slow handler
-    // makes the timer slip (events coalesce). Neither may change what is sent.
+    // makes the timer slip (events coalesce); SocketIsReadable may answer 1 on an empty buffer. None may change
+    // what is sent.
     [Theory]
     [InlineData()]
     [InlineData("--deal-lag-ms", "500")]
     [InlineData("--slow-handler-ms", "120")]
+    [InlineData("--speculative-one", "1")]
     public void Market_open_modify_partial_close_and_close_arrive_as_position_states(params string[] extra)
     {
         using var run = new EaRun("open_modify_close", extra);
