@@ -4,14 +4,15 @@
 //| no DLL). Wire format: docs/protocol.md.                          |
 //+------------------------------------------------------------------+
 #property copyright "MasterSender"
-#property version   "0.10"
+#property version   "0.20"
 #property description "Sends positions and pending orders to the MasterSender relay on 127.0.0.1."
 #property description "Add 127.0.0.1 to Tools > Options > Expert Advisors > Allow WebRequest for listed URL."
 
 #include <MasterSender/Sync.mqh>
 #include <MasterSender/ChartText.mqh>
 
-#define EA_VERSION "0.1.0"
+// Equal to #property version (tests/mql5/run checks): MQL5 shows that one in the Navigator.
+#define EA_VERSION "0.20"
 
 input string RelayHost       = "127.0.0.1"; // Relay host
 input int    RelayPort       = 47800;       // Relay port
@@ -35,6 +36,10 @@ void OnTimer()
 
 int OnInit()
   {
+   // Globals survive a symbol or period change (OnDeinit + OnInit without reloading the program): the chart
+   // text must be shown again, and OnDeinit after a refused OnInit must find no socket to close.
+   g_shown = "";
+   ZmtpReset(g_session.conn);
    if(MQLInfoInteger(MQL_TESTER) != 0)
      {
       // Sockets do not work in the Strategy Tester; an idle EA keeps tests of other EAs harmless.
@@ -42,9 +47,9 @@ int OnInit()
       ChartTextShow(g_shown, StringFormat("MasterSender %s: idle in the Strategy Tester (sockets are not available there)", EA_VERSION));
       return INIT_SUCCEEDED;
      }
-   if(RelayPort <= 0 || RelayPort > 65535 || ReconcileMs < 10 || SnapshotSeconds < 1)
+   if(StringLen(RelayHost) == 0 || RelayPort <= 0 || RelayPort > 65535 || ReconcileMs < 10 || SnapshotSeconds < 1)
      {
-      Print("MasterSender: invalid inputs (RelayPort 1-65535, ReconcileMs >= 10, SnapshotSeconds >= 1)");
+      Print("MasterSender: invalid inputs (RelayHost not empty, RelayPort 1-65535, ReconcileMs >= 10, SnapshotSeconds >= 1)");
       return INIT_PARAMETERS_INCORRECT;
      }
    MathSrand((int)(GetTickCount() ^ (uint)(GetMicrosecondCount() & 0xFFFFFFFF)));

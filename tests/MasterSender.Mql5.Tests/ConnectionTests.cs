@@ -97,12 +97,12 @@ public sealed class ConnectionTests
     {
         int port = Harness.FreePort();
         using var relay = new FakeRelay(port);
-        using Harness ea = Harness.Start(port, "not_allowed", 4);
+        using Harness ea = Harness.Start(port, "not_allowed", 10);
         ea.WaitForLine(l => IsComment(l, "127.0.0.1 is not in the allowed URL list") && l.Contains("(error 4014)", StringComparison.Ordinal), Wait);
         ea.Stop(Wait);
         relay.Pump(TimeSpan.FromMilliseconds(200));
         Assert.Empty(relay.All);
-        Assert.Single(ea.Lines, l => l.StartsWith("PRINT ", StringComparison.Ordinal));
+        Assert.Single(ea.Lines, l => l.StartsWith("PRINT MasterSender not_allowed", StringComparison.Ordinal));
         Assert.Contains(ea.Lines, l => l.StartsWith("STATS", StringComparison.Ordinal) && !l.Contains("sockets_created=0 ", StringComparison.Ordinal));
     }
 
@@ -114,6 +114,34 @@ public sealed class ConnectionTests
         ea.WaitForLine(l => IsComment(l, "idle in the Strategy Tester"), Wait);
         ea.Stop(Wait);
         Assert.Contains(ea.Lines, l => l.StartsWith("STATS", StringComparison.Ordinal) && l.Contains("sockets_created=0 ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Empty_RelayHost_is_refused_and_the_deinit_after_it_touches_no_socket()
+    {
+        int port = Harness.FreePort();
+        using Harness ea = Harness.Start(port, "idle", 2, "--host", "");
+        ea.WaitForLine(l => l == "INIT 32767", Wait);
+        string stats = ea.WaitForLine(l => l.StartsWith("STATS", StringComparison.Ordinal), Wait);
+        Assert.Contains("bad_handle_calls=0 ", stats + " ", StringComparison.Ordinal);
+        Assert.Contains("sockets_created=0", stats, StringComparison.Ordinal);
+        Assert.Contains(ea.Lines, l => l.StartsWith("PRINT MasterSender: invalid inputs (RelayHost not empty", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void After_a_symbol_or_period_change_the_chart_text_is_shown_again()
+    {
+        int port = Harness.FreePort();
+        using Harness ea = Harness.Start(port, "chart_change", 10);
+        ea.WaitForLine(l => l == "STEP reinit 0", TimeSpan.FromSeconds(30));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (ea.Lines.Count(l => IsComment(l, "waiting for the terminal to load positions and orders")) < 2)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the text was not shown again:\n" + string.Join("\n", ea.Lines.TakeLast(20)));
+            Thread.Sleep(10);
+        }
+        ea.Stop(Wait);
+        Assert.Contains(ea.Lines, l => l.StartsWith("STATS", StringComparison.Ordinal) && l.Contains("bad_handle_calls=0", StringComparison.Ordinal));
     }
 
     private static byte[] Frame(byte[] body)

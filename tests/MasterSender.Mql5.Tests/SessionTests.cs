@@ -15,7 +15,8 @@ public sealed class SessionTests
         Assert.Equal(1, j.GetProperty("v").GetInt32());
         Assert.Equal(1, hello.Seq);
         Assert.InRange(hello.Session.Length, 1, 64);
-        Assert.Equal("0.1.0", j.GetProperty("ea_version").GetString());
+        Assert.Equal("0.20", j.GetProperty("ea_version").GetString());
+        Assert.True(j.GetProperty("server_time_msc").GetInt64() > 1_700_000_000_000);
         Assert.Equal("pa\"ir", j.GetProperty("pairing_key").GetString());
         Assert.EndsWith("|133000000000000001", j.GetProperty("instance").GetString(), StringComparison.Ordinal);
         Assert.StartsWith("C:\\Users\\me\\AppData", j.GetProperty("instance").GetString(), StringComparison.Ordinal);
@@ -49,6 +50,8 @@ public sealed class SessionTests
         JsonElement j = snapshot.Json;
         Assert.Equal("connect", j.GetProperty("reason").GetString());
         Assert.True(j.GetProperty("server_time").GetInt64() > 1_700_000_000);
+        Assert.Equal(j.GetProperty("server_time").GetInt64() * 1000, j.GetProperty("server_time_msc").GetInt64());
+        Assert.True(j.GetProperty("connected").GetBoolean());
         Assert.Equal(5012345, j.GetProperty("account").GetProperty("login").GetInt64());
         JsonElement p = Assert.Single(j.GetProperty("positions").EnumerateArray());
         Assert.Equal(500000001, p.GetProperty("ticket").GetInt64());

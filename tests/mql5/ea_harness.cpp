@@ -23,6 +23,13 @@ struct Options {
   int deinitReason = REASON_REMOVE;
   long login = 5012345;
   long historyLagMs = 0;
+  long dealLagMs = 0;        // each deal reaches history 0..N ms late
+  long lateSyncMs = 0;       // the terminal loads its positions and orders N ms after OnInit
+  long slowHandlerMs = 0;    // each OnTimer takes N ms of emulated time: timer events coalesce (slip)
+  bool speculativeOne = false;
+  int trail = 0;             // "many": trail every position's SL every tick for N emulated seconds
+  bool awaitRelay = false;
+  std::string goFile;        // "relay_restart": the close waits until this file exists   // after each heartbeat, hold emulated time (up to 5 s wall) until the relay answers
 };
 Options opt;
 
@@ -30,6 +37,14 @@ using Clock = std::chrono::steady_clock;
 Clock::time_point wallStart;
 ulong ticks = 0;
 double maxHandlerMs = 0;
+// The EA's work per OnTimer, summed over a measured phase (--scenario many).
+struct TickCost {
+  ulong timers = 0;
+  unsigned long long calls = 0, bytes = 0;
+  double ms = 0, maxMs = 0;
+};
+TickCost cost;
+bool measuring = false;
 bool stopRequested = false;
 
 void Measure(const std::function<void()> &handler) {
@@ -47,9 +62,21 @@ bool StdinClosed() {
   return ::read(0, buf, sizeof buf) <= 0;
 }
 
+// Long idle runs measure the EA, not how quickly a loaded machine schedules the relay: emulated time stops
+// until the heartbeat's answer is readable (or 5 s of wall time passed, when the relay really is silent).
+void AwaitRelay() {
+  auto it = EmuSock().open.find(g_session.conn.socket);
+  if (it == EmuSock().open.end()) return;
+  pollfd p{it->second.fd, POLLIN, 0};
+  ::poll(&p, 1, 5000);
+  wallStart = Clock::now() - std::chrono::microseconds(long(double(ticks) * (Emu().timerMs > 0 ? Emu().timerMs : 50) * 1000 / opt.speed));
+}
+
 // Delivers queued trade transactions, then one timer tick; paces to the wall clock.
 void Tick() {
   EmuEvents &e = Events();
+  unsigned long long calls = Term().calls, bytes = EmuSock().bytesSent;
+  auto t0 = Clock::now();
   while (!e.queue.empty()) {
     MqlTradeTransaction t = e.queue.front();
     e.queue.pop_front();
@@ -60,8 +87,23 @@ void Tick() {
   }
   int period = Emu().timerMs > 0 ? Emu().timerMs : 50;
   Emu().tickMs += ulong(period);
+  EmuTerminalTick();
   ticks++;
-  if (Emu().timerMs > 0) Measure([] { OnTimer(); });
+  if (Emu().timerMs > 0) {
+    Measure([] { OnTimer(); });
+    if (opt.awaitRelay && g_session.accepted && g_session.lastHeartbeatMs == Emu().tickMs) AwaitRelay();
+    // A slow handler: the terminal does not queue a timer event while one is pending, so the next comes late.
+    Emu().tickMs += ulong(opt.slowHandlerMs);
+  }
+  if (measuring) {
+    // Everything the EA did for this tick: the events delivered before it and the timer handler.
+    double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    cost.timers++;
+    cost.calls += Term().calls - calls;
+    cost.bytes += EmuSock().bytesSent - bytes;
+    cost.ms += ms;
+    cost.maxMs = std::max(cost.maxMs, ms);
+  }
   auto due = wallStart + std::chrono::microseconds(long(double(ticks) * period * 1000 / opt.speed));
   // After a stall (a loaded machine), move the baseline instead of catching up: emulated time must never
   // run faster than --speed, or the EA's 5 s silence limit would expire on a relay that is merely slow.
@@ -154,6 +196,183 @@ void Netting() {
   RunMs(300);
 }
 
+void PrintCost(const std::string &phase) {
+  double n = cost.timers > 0 ? double(cost.timers) : 1;
+  std::cout << "COST " << phase << " timers=" << cost.timers << " calls_per_tick=" << double(cost.calls) / n
+            << " bytes_per_tick=" << double(cost.bytes) / n << " ms_per_tick=" << cost.ms / n
+            << " max_ms=" << cost.maxMs << std::endl;
+  cost = TickCost();
+}
+
+// 500 positions and 50 pending orders: the EA's steady cost per tick, then with every SL trailed each tick.
+void Many() {
+  if (!WaitSession()) return;
+  RunMs(1000);
+  measuring = true;
+  RunMs(10000);
+  PrintCost("idle");
+  for (int pass = 0; pass < opt.trail * 20; pass++) {
+    int i = 0;
+    for (EmuPosition &p : Term().positions) ModifyPosition(p.ticket, 1.0 + (pass + 1) * 0.0001 + i++ * 0.000001, 0);
+    Tick();
+  }
+  PrintCost("trailing");
+  measuring = false;
+  Step("measured");
+}
+
+void PreloadMany() {
+  for (int i = 0; i < 500; i++) {
+    EmuPosition p;
+    p.ticket = 600000001 + ulong(i);
+    p.identifier = long(p.ticket);
+    p.symbol = i % 2 ? "EURUSD" : "GBPUSD";
+    p.type = i % 3 ? POSITION_TYPE_BUY : POSITION_TYPE_SELL;
+    p.volume = 0.01 * (1 + i % 10);
+    p.price_open = p.price_current = 1.1 + i * 0.0001;
+    p.sl = 1.0;
+    p.time_msc = p.time_update_msc = EmuNowMsc() - 3600000;
+    p.comment = "many";
+    Term().positions.push_back(p);
+    AddOpeningDeal(p);
+  }
+  for (int i = 0; i < 50; i++) {
+    EmuOrder o;
+    o.ticket = 650000001 + ulong(i);
+    o.type = ORDER_TYPE_BUY_LIMIT;
+    o.volume_current = o.volume_initial = 0.1;
+    o.price_open = 1.0 + i * 0.001;
+    o.time_setup_msc = EmuNowMsc() - 60000;
+    Term().orders.push_back(o);
+  }
+}
+
+// The terminal loses its trade server for 6 s; after reconnecting it reloads its lists, 3 s later.
+void BrokerReconnect() {
+  if (!WaitSession()) return;
+  ulong t = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
+  Step("opened " + std::to_string(t));
+  RunMs(500);
+  Term().connected = false;
+  Step("disconnected");
+  RunMs(6000);
+  Term().connected = true;
+  UnloadUntil(Emu().tickMs + 3000);
+  Step("reconnected");
+  RunMs(10000);
+  ModifyPosition(t, 1.07512, 0);
+  Step("modified");
+  RunMs(500);
+  ClosePosition(t, 0.10, 1.08800);
+  Step("closed");
+  RunMs(1000);
+}
+
+// Another account logs in on the same terminal while the EA runs; its lists load 2 s later.
+void AccountSwitch() {
+  if (!WaitSession()) return;
+  ulong t = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
+  Step("opened " + std::to_string(t));
+  RunMs(500);
+  Term().login = opt.login + 1;
+  Term().positions.clear();
+  Term().orders.clear();
+  EmuPosition other;
+  other.ticket = 800000001;
+  other.identifier = 800000001;
+  other.symbol = "USDJPY";
+  other.volume = 1;
+  other.price_open = 151.2;
+  other.time_msc = other.time_update_msc = EmuNowMsc() - 60000;
+  Term().positions.push_back(other);
+  AddOpeningDeal(other);
+  UnloadUntil(Emu().tickMs + 2000);
+  Step("switched");
+  RunMs(10000);
+}
+
+void SwapReopenScript() {
+  if (!WaitSession()) return;
+  ulong t = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
+  Step("opened " + std::to_string(t));
+  RunMs(500);
+  ulong now = SwapReopen(t);
+  Step("reopened " + std::to_string(now));
+  RunMs(1000);
+  ModifyPosition(now, 1.07512, 0);
+  Step("modified");
+  RunMs(500);
+  ClosePosition(now, 0.10, 1.08800);
+  Step("closed");
+  RunMs(1000);
+}
+
+void CloseByScript() {
+  if (!WaitSession()) return;
+  ulong a = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
+  ulong b = OpenMarket("EURUSD", POSITION_TYPE_SELL, 0.10, 1.08500);
+  Step("opened " + std::to_string(a) + " " + std::to_string(b));
+  RunMs(500);
+  CloseBy(a, b, 1.08600);
+  Step("closed-by");
+  RunMs(1000);
+}
+
+// A stop-out closes three positions at once; the server's events are lost.
+void StopOut() {
+  if (!WaitSession()) return;
+  ulong a = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
+  ulong b = OpenMarket("GBPUSD", POSITION_TYPE_BUY, 0.20, 1.25000);
+  ulong c = OpenMarket("USDJPY", POSITION_TYPE_SELL, 0.30, 151.250);
+  Step("opened");
+  RunMs(500);
+  Events().dropRate = 1.0;
+  ClosePosition(a, 0.10, 1.07000);
+  ClosePosition(b, 0.20, 1.23000);
+  ClosePosition(c, 0.30, 152.500);
+  Events().dropRate = 0;
+  Step("stopped-out");
+  RunMs(2000);
+}
+
+void ServerStops() {
+  if (!WaitSession()) return;
+  ulong a = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512, 1.07512, 1.09512);
+  ulong b = OpenMarket("GBPUSD", POSITION_TYPE_BUY, 0.20, 1.25000, 1.24000, 1.26000);
+  Step("opened");
+  RunMs(500);
+  ServerStop(a, true);
+  ServerStop(b, false);
+  Step("triggered");
+  RunMs(2000);
+}
+
+void StopLimit() {
+  if (!WaitSession()) return;
+  ulong o = PlacePending("EURUSD", ORDER_TYPE_BUY_STOP_LIMIT, 0.10, 1.09000);
+  FindOrder(o)->price_stoplimit = 1.08900;
+  Step("placed " + std::to_string(o));
+  RunMs(500);
+  ActivateStopLimit(o);
+  Step("activated");
+  RunMs(500);
+  EndPending(o, ORDER_STATE_FILLED, 1.08900);
+  Step("filled");
+  RunMs(1000);
+}
+
+// The test restarts the relay between the open and the close, then creates --go-file.
+void RelayRestart() {
+  if (!WaitSession()) return;
+  ulong t = OpenMarket("EURUSD", POSITION_TYPE_BUY, 0.10, 1.08512);
+  Step("opened " + std::to_string(t));
+  bool go = RunUntil([] { return ::access(opt.goFile.c_str(), F_OK) == 0; }, 600000);
+  Step(go ? "go" : "no-go");
+  ClosePosition(t, 0.10, 1.08800);
+  Step("closed");
+  RunMs(1000);
+}
+
 void Preload() {
   EmuPosition p;
   p.ticket = 500000001;
@@ -167,6 +386,7 @@ void Preload() {
   p.time_msc = p.time_update_msc = EmuNowMsc() - 3600000;
   p.comment = "preloaded \"quoted\" \\ é";
   Term().positions.push_back(p);
+  AddOpeningDeal(p);
   EmuOrder o;
   o.ticket = 500000002;
   o.symbol = "EURUSD";
@@ -192,6 +412,13 @@ bool ParseArgs(int argc, char **argv) {
     else if (k == "--deinit-reason") opt.deinitReason = std::stoi(v);
     else if (k == "--login") opt.login = std::stol(v);
     else if (k == "--history-lag-ms") opt.historyLagMs = std::stol(v);
+    else if (k == "--deal-lag-ms") opt.dealLagMs = std::stol(v);
+    else if (k == "--late-sync-ms") opt.lateSyncMs = std::stol(v);
+    else if (k == "--slow-handler-ms") opt.slowHandlerMs = std::stol(v);
+    else if (k == "--speculative-one") opt.speculativeOne = v == "1";
+    else if (k == "--trail") opt.trail = std::stoi(v);
+    else if (k == "--await-relay") opt.awaitRelay = v == "1";
+    else if (k == "--go-file") opt.goFile = v;
     else return false;
   }
   return (argc % 2) == 1 && opt.speed > 0;
@@ -202,8 +429,10 @@ bool ParseArgs(int argc, char **argv) {
 int main(int argc, char **argv) {
   if (!ParseArgs(argc, argv)) {
     std::cerr << "usage: ea_harness [--host H] [--port P] [--scenario idle|open_modify_close|pending|shuffled|"
-                 "lost_events|queue_overflow|netting|not_allowed|tester] [--key K] [--speed N] [--duration S] "
-                 "[--until-stdin-closes 1] [--deinit-reason R] [--login L] [--history-lag-ms N]\n";
+                 "lost_events|queue_overflow|netting|not_allowed|tester|many|broker_reconnect|account_switch|swap_reopen|"
+                 "close_by|stop_out|server_stops|stop_limit|relay_restart] [--key K] [--speed N] [--duration S] "
+                 "[--until-stdin-closes 1] [--deinit-reason R] [--login L] [--history-lag-ms N] [--deal-lag-ms N] "
+                 "[--late-sync-ms N] [--slow-handler-ms N] [--speculative-one 1] [--trail S] [--await-relay 1] [--go-file F]\n";
     return 2;
   }
   RelayHost.HarnessSetByUser(string(opt.host.c_str()));
@@ -211,6 +440,8 @@ int main(int argc, char **argv) {
   PairingKey.HarnessSetByUser(string(opt.key.c_str()));
   Term().login = opt.login;
   Events().historyLagMs = ulong(opt.historyLagMs);
+  Events().dealLagMaxMs = ulong(opt.dealLagMs);
+  EmuSock().speculativeOne = opt.speculativeOne;
   Emu().uninitReason = opt.deinitReason;
   std::map<std::string, std::function<void()>> scripts{
       {"idle", [] {}},
@@ -222,6 +453,22 @@ int main(int argc, char **argv) {
       {"netting", Netting},
       {"not_allowed", [] { EmuSock().urlAllowed = false; }},
       {"tester", [] { Emu().tester = true; }},
+      {"many", Many},
+      // A symbol or period change while the start gate waits: OnDeinit (which clears the chart) and OnInit
+      // on the same globals; the same text must be shown again.
+      {"chart_change", [] {
+         RunMs(2000);
+         OnDeinit(REASON_CHARTCHANGE);
+         Step("reinit " + std::to_string(OnInit()));
+       }},
+      {"broker_reconnect", BrokerReconnect},
+      {"account_switch", AccountSwitch},
+      {"swap_reopen", SwapReopenScript},
+      {"close_by", CloseByScript},
+      {"stop_out", StopOut},
+      {"server_stops", ServerStops},
+      {"stop_limit", StopLimit},
+      {"relay_restart", RelayRestart},
   };
   auto script = scripts.find(opt.scenario);
   if (script == scripts.end()) {
@@ -229,6 +476,8 @@ int main(int argc, char **argv) {
     return 2;
   }
   Preload();
+  if (opt.scenario == "many") PreloadMany();
+  if (opt.lateSyncMs > 0) UnloadUntil(Emu().tickMs + ulong(opt.lateSyncMs));
   if (opt.scenario == "netting") Term().marginMode = ACCOUNT_MARGIN_MODE_RETAIL_NETTING;
   bool setupOnly = opt.scenario == "not_allowed" || opt.scenario == "tester";
   if (setupOnly) script->second();
@@ -236,13 +485,19 @@ int main(int argc, char **argv) {
   int init = 0;
   Measure([&] { init = OnInit(); });
   std::cout << "INIT " << init << std::endl;
-  if (init != INIT_SUCCEEDED) return 1;
+  if (init != INIT_SUCCEEDED) {
+    // The terminal calls OnDeinit after a failed OnInit too (REASON_INITFAILED).
+    OnDeinit(REASON_INITFAILED);
+    std::cout << "STATS bad_handle_calls=" << EmuSock().badHandleCalls << " sockets_created=" << EmuSock().created << std::endl;
+    return 1;
+  }
   if (!setupOnly) script->second();
   Step("script-done");
   RunMs(opt.durationS * 1000);
   Measure([] { OnDeinit(Emu().uninitReason); });
   std::cout << "STATS max_handler_ms=" << maxHandlerMs << " sockets_created=" << EmuSock().created
             << " read_timeouts=" << EmuSock().readTimeouts << " overflowed=" << Events().overflowed
-            << " prints=" << Emu().prints.size() << std::endl;
+            << " prints=" << Emu().prints.size() << " connect_failures=" << EmuSock().connectFailures
+            << " bytes_sent=" << EmuSock().bytesSent << " bad_handle_calls=" << EmuSock().badHandleCalls << std::endl;
   return 0;
 }

@@ -17,6 +17,7 @@ struct EmuEvents {
   double dropRate = 0;    // probability that an event never arrives
   std::mt19937 rng{12345};
   ulong historyLagMs = 0;  // history records appear this late, or when their HISTORY_ADD is delivered
+  ulong dealLagMaxMs = 0;  // each deal reaches history 0..this many ms after its trade (random)
   ulong nextTicket = 700000001;
   ulong nextDeal = 900000001;
 };
@@ -50,6 +51,17 @@ inline void Queue(std::vector<MqlTradeTransaction> batch) {
       e.overflowed++;
     }
   }
+}
+
+// Deals can reach the terminal's history after the position has left PositionsTotal(): the trade event
+// and the history update are separate messages from the server, in no promised order
+// (https://www.mql5.com/en/docs/event_handlers/ontradetransaction: "the order of arrival is not guaranteed").
+inline void AddDeal(EmuDeal d) {
+  EmuEvents &e = Events();
+  ulong lag = 0;
+  if (e.dealLagMaxMs > 0) lag = std::uniform_int_distribution<ulong>(0, e.dealLagMaxMs)(e.rng);
+  d.visibleAtMs = Emu().tickMs + lag;
+  Term().deals.push_back(d);
 }
 
 inline void AddHistoryOrder(EmuOrder h) {
@@ -102,13 +114,14 @@ inline ulong OpenMarket(const std::string &symbol, int positionType, double volu
   h.time_setup_msc = EmuNowMsc();
   AddHistoryOrder(h);
   EmuDeal d;
+  d.type = positionType == POSITION_TYPE_BUY ? DEAL_TYPE_BUY : DEAL_TYPE_SELL;
   d.ticket = deal;
   d.order = order;
   d.position_id = long(order);
   d.price = price;
   d.volume = volume;
   d.time_msc = EmuNowMsc();
-  Term().deals.push_back(d);
+  AddDeal(d);
   Queue({Tx(TRADE_TRANSACTION_ORDER_ADD, order, 0, 0, symbol), Tx(TRADE_TRANSACTION_DEAL_ADD, order, deal, order, symbol),
          Tx(TRADE_TRANSACTION_ORDER_DELETE, order, 0, order, symbol),
          Tx(TRADE_TRANSACTION_HISTORY_ADD, order, 0, order, symbol), Tx(TRADE_TRANSACTION_REQUEST, 0, 0, 0, symbol)});
@@ -141,17 +154,18 @@ inline void ClosePosition(ulong ticket, double volume, double price) {
   h.state = ORDER_STATE_FILLED;
   h.volume_initial = volume;
   h.price_open = price;
-  h.position_id = long(ticket);
+  h.position_id = p->identifier;
   AddHistoryOrder(h);
   EmuDeal d;
+  d.type = p->type == POSITION_TYPE_BUY ? DEAL_TYPE_SELL : DEAL_TYPE_BUY;
   d.ticket = deal;
   d.order = order;
-  d.position_id = long(ticket);
+  d.position_id = p->identifier;
   d.entry = DEAL_ENTRY_OUT;
   d.price = price;
   d.volume = volume;
   d.time_msc = EmuNowMsc();
-  Term().deals.push_back(d);
+  AddDeal(d);
   if (volume + 1e-9 >= p->volume) {
     auto &v = Term().positions;
     v.erase(std::remove_if(v.begin(), v.end(), [&](const EmuPosition &x) { return x.ticket == ticket; }), v.end());
@@ -218,13 +232,14 @@ inline void EndPending(ulong ticket, int finalState, double fillPrice = 0) {
     p.time_msc = p.time_update_msc = EmuNowMsc();
     Term().positions.push_back(p);
     EmuDeal d;
+    d.type = (h.type % 2 == 0) ? DEAL_TYPE_BUY : DEAL_TYPE_SELL;
     d.ticket = Events().nextDeal++;
     d.order = ticket;
     d.position_id = long(ticket);
     d.price = fillPrice;
     d.volume = h.volume_current;
     d.time_msc = EmuNowMsc();
-    Term().deals.push_back(d);
+    AddDeal(d);
     batch.push_back(Tx(TRADE_TRANSACTION_DEAL_ADD, ticket, d.ticket, ticket, symbol));
   }
   AddHistoryOrder(h);
@@ -249,12 +264,13 @@ inline ulong NettingDeal(const std::string &symbol, int positionType, double vol
   h.type = positionType == POSITION_TYPE_BUY ? ORDER_TYPE_BUY : ORDER_TYPE_SELL;
   h.state = ORDER_STATE_FILLED;
   h.volume_initial = volume;
-  h.position_id = long(ticket);
+  h.position_id = p->identifier;
   AddHistoryOrder(h);
   EmuDeal d;
+  d.type = positionType == POSITION_TYPE_BUY ? DEAL_TYPE_BUY : DEAL_TYPE_SELL;
   d.ticket = deal;
   d.order = order;
-  d.position_id = long(ticket);
+  d.position_id = p->identifier;
   d.price = price;
   d.volume = volume;
   d.time_msc = EmuNowMsc();
@@ -269,16 +285,141 @@ inline ulong NettingDeal(const std::string &symbol, int positionType, double vol
     p->type = positionType;
     p->price_open = price;
     d.entry = DEAL_ENTRY_INOUT;
+    // The reversing order's ticket becomes the position's ticket; the identifier stays
+    // (https://www.mql5.com/en/docs/constants/tradingconstants/positionproperties).
+    p->ticket = order;
   } else {
     d.entry = DEAL_ENTRY_OUT;
     auto &v = Term().positions;
     v.erase(std::remove_if(v.begin(), v.end(), [&](const EmuPosition &x) { return x.ticket == ticket; }), v.end());
     p = nullptr;
   }
+  ulong now = p ? p->ticket : ticket;
   if (p) p->time_update_msc = EmuNowMsc();
+  AddDeal(d);
+  Queue({Tx(TRADE_TRANSACTION_ORDER_ADD, order, 0, 0, symbol), Tx(TRADE_TRANSACTION_DEAL_ADD, order, deal, now, symbol),
+         Tx(TRADE_TRANSACTION_ORDER_DELETE, order, 0, now, symbol),
+         Tx(TRADE_TRANSACTION_HISTORY_ADD, order, 0, now, symbol), Tx(TRADE_TRANSACTION_REQUEST, 0, 0, 0, symbol)});
+  return now;
+}
+
+// The opening deal of a position that existed before the script (history always holds it).
+inline void AddOpeningDeal(const EmuPosition &p) {
+  EmuDeal d;
+  d.ticket = Events().nextDeal++;
+  d.order = p.ticket;
+  d.position_id = p.identifier;
+  d.type = p.type == POSITION_TYPE_BUY ? DEAL_TYPE_BUY : DEAL_TYPE_SELL;
+  d.entry = DEAL_ENTRY_IN;
+  d.price = p.price_open;
+  d.volume = p.volume;
+  d.time_msc = p.time_msc;
   Term().deals.push_back(d);
-  Queue({Tx(TRADE_TRANSACTION_ORDER_ADD, order, 0, 0, symbol), Tx(TRADE_TRANSACTION_DEAL_ADD, order, deal, ticket, symbol),
-         Tx(TRADE_TRANSACTION_ORDER_DELETE, order, 0, ticket, symbol),
-         Tx(TRADE_TRANSACTION_HISTORY_ADD, order, 0, ticket, symbol), Tx(TRADE_TRANSACTION_REQUEST, 0, 0, 0, symbol)});
-  return ticket;
+}
+
+// A swap charged by re-opening: the server gives the position a new ticket, its identifier stays
+// (https://www.mql5.com/en/docs/constants/tradingconstants/positionproperties, POSITION_TICKET). No deal.
+inline ulong SwapReopen(ulong ticket) {
+  EmuPosition *p = FindPosition(ticket);
+  if (!p) return 0;
+  p->ticket = Events().nextTicket++;
+  p->time_update_msc = EmuNowMsc();
+  Queue({Tx(TRADE_TRANSACTION_POSITION, 0, 0, p->ticket, p->symbol)});
+  return p->ticket;
+}
+
+// Close-by: two opposite positions close each other; each gets a DEAL_ENTRY_OUT_BY deal for the smaller
+// volume (https://www.mql5.com/en/docs/constants/tradingconstants/dealproperties).
+inline void CloseBy(ulong a, ulong b, double price) {
+  EmuPosition *pa = FindPosition(a), *pb = FindPosition(b);
+  if (!pa || !pb) return;
+  double volume = std::min(pa->volume, pb->volume);
+  ulong order = Events().nextTicket++;
+  std::string symbol = pa->symbol;
+  EmuOrder h;
+  h.ticket = order;
+  h.symbol = symbol;
+  h.type = ORDER_TYPE_CLOSE_BY;
+  h.state = ORDER_STATE_FILLED;
+  h.volume_initial = volume;
+  h.position_id = long(a);
+  AddHistoryOrder(h);
+  std::vector<MqlTradeTransaction> batch{Tx(TRADE_TRANSACTION_ORDER_ADD, order, 0, a, symbol)};
+  for (ulong t : {a, b}) {
+    EmuPosition *p = FindPosition(t);
+    EmuDeal d;
+    d.ticket = Events().nextDeal++;
+    d.order = order;
+    d.position_id = p->identifier;
+    d.type = p->type == POSITION_TYPE_BUY ? DEAL_TYPE_SELL : DEAL_TYPE_BUY;
+    d.entry = DEAL_ENTRY_OUT_BY;
+    d.price = price;
+    d.volume = volume;
+    d.time_msc = EmuNowMsc();
+    AddDeal(d);
+    batch.push_back(Tx(TRADE_TRANSACTION_DEAL_ADD, order, d.ticket, t, symbol));
+  }
+  for (ulong t : {a, b}) {
+    EmuPosition *p = FindPosition(t);
+    if (p->volume - volume > 1e-9) {
+      p->volume = std::round((p->volume - volume) * 100) / 100;
+    } else {
+      auto &v = Term().positions;
+      v.erase(std::remove_if(v.begin(), v.end(), [&](const EmuPosition &x) { return x.ticket == t; }), v.end());
+    }
+  }
+  batch.push_back(Tx(TRADE_TRANSACTION_ORDER_DELETE, order, 0, a, symbol));
+  batch.push_back(Tx(TRADE_TRANSACTION_HISTORY_ADD, order, 0, a, symbol));
+  batch.push_back(Tx(TRADE_TRANSACTION_REQUEST, 0, 0, 0, symbol));
+  Queue(batch);
+}
+
+// A server-side SL or TP trigger: the server closes the whole position at the stop's price; no REQUEST.
+inline void ServerStop(ulong ticket, bool takeProfit) {
+  EmuPosition *p = FindPosition(ticket);
+  if (!p) return;
+  ClosePosition(ticket, p->volume, takeProfit ? p->tp : p->sl);
+}
+
+// A stop-limit order activates: the same ticket becomes a limit order at its stop-limit price
+// (the reference leaves the mechanics open; this is what the terminal's Trade tab shows).
+inline void ActivateStopLimit(ulong ticket) {
+  EmuOrder *o = FindOrder(ticket);
+  if (!o || (o->type != ORDER_TYPE_BUY_STOP_LIMIT && o->type != ORDER_TYPE_SELL_STOP_LIMIT)) return;
+  o->type = o->type == ORDER_TYPE_BUY_STOP_LIMIT ? ORDER_TYPE_BUY_LIMIT : ORDER_TYPE_SELL_LIMIT;
+  o->price_open = o->price_stoplimit;
+  o->price_stoplimit = 0;
+  Queue({Tx(TRADE_TRANSACTION_ORDER_UPDATE, ticket, 0, 0, o->symbol)});
+}
+
+// The terminal's own lists: positions and orders it has not loaded yet (after a start, a reconnect to the
+// trade server or an account switch) appear at loadAtMs. The EA may run "with the data available" up to 5 s
+// before that (https://www.mql5.com/en/docs/runtime/running).
+struct EmuLoading {
+  std::vector<EmuPosition> positions;
+  std::vector<EmuOrder> orders;
+  ulong loadAtMs = 0;
+};
+inline EmuLoading &Loading() {
+  static EmuLoading l;
+  return l;
+}
+// Hides the terminal's lists until atMs.
+inline void UnloadUntil(ulong atMs) {
+  EmuLoading &l = Loading();
+  l.positions.insert(l.positions.end(), Term().positions.begin(), Term().positions.end());
+  l.orders.insert(l.orders.end(), Term().orders.begin(), Term().orders.end());
+  Term().positions.clear();
+  Term().orders.clear();
+  l.loadAtMs = atMs;
+}
+// Called every emulated tick, before the EA's handlers; loads item by item, as the terminal does.
+inline void EmuTerminalTick() {
+  EmuLoading &l = Loading();
+  if (l.positions.empty() && l.orders.empty()) return;
+  if (Emu().tickMs < l.loadAtMs) return;
+  Term().positions.insert(Term().positions.end(), l.positions.begin(), l.positions.end());
+  Term().orders.insert(Term().orders.end(), l.orders.begin(), l.orders.end());
+  l.positions.clear();
+  l.orders.clear();
 }

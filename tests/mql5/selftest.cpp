@@ -1,6 +1,7 @@
 // Self-tests of the EA's own code (compiled unchanged) and of the emulation's MQL5 quirks.
 // Prints one line per failure and a last line "N passed, N failed".
 #include <sys/socket.h>
+#include <chrono>
 #include <cmath>
 #include <type_traits>
 #include "mql5_emulation.h"
@@ -301,15 +302,24 @@ void TestEmulationQuirks() {
 
   int h = 0;
   int peer = FakeConnectedSocket(h);
-  Check(SocketIsReadable(h) == 1, "SocketIsReadable answers a speculative 1 on an empty buffer");
+  Check(SocketIsReadable(h) == 0 && SocketIsConnected(h), "SocketIsReadable answers 0 on an idle socket");
+  EmuSock().speculativeOne = true;
+  Check(SocketIsReadable(h) == 1, "with speculativeOne it answers 1 on an empty buffer");
+  EmuSock().speculativeOne = false;
   MqlArray<uchar> buf;
   ResetLastError();
   Check(SocketRead(h, buf, 1, 1) == -1 && GetLastError() == ERR_NETSOCKET_IO_ERROR && SocketIsConnected(h),
         "SocketRead then times out with -1 and 5273 but the socket stays connected");
   send(peer, "abc", 3, 0);
   Check(SocketIsReadable(h) == 3 && SocketRead(h, buf, 3, 1) == 3 && buf[2] == 'c', "real bytes are counted and read");
+  send(peer, "ab", 2, 0);
+  auto t0 = std::chrono::steady_clock::now();
+  int got = SocketRead(h, buf, 5, 30);
+  double waited = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  Check(got == 2 && waited >= 29, "SocketRead waits its timeout for the requested length, then returns what came");
   close(peer);
-  Check(SocketIsReadable(h) == 0 && !SocketIsConnected(h), "peer close: 0 readable and disconnected");
+  Check(SocketIsReadable(h) == 0 && SocketIsConnected(h), "peer close: 0 readable and still 'connected' until a read");
+  Check(SocketRead(h, buf, 1, 1) == -1 && !SocketIsConnected(h), "the read sees the end of the stream");
   Check(SocketClose(h) && !SocketClose(h) && GetLastError() == ERR_NETSOCKET_INVALIDHANDLE, "closed handle is invalid");
   MqlArray<string> none;
   ZmtpConn c;
@@ -318,11 +328,74 @@ void TestEmulationQuirks() {
   int peer2 = FakeConnectedSocket(h2);
   c.socket = h2;
   c.phase = ZMTP_OPEN;
+  Check(ZmtpPoll(c, none) && ArraySize(none) == 0, "ZmtpPoll survives an idle socket without data");
+  EmuSock().speculativeOne = true;
   Check(ZmtpPoll(c, none) && ArraySize(none) == 0, "ZmtpPoll survives the speculative 1 without data");
   close(peer2);
-  Check(!ZmtpPoll(c, none), "ZmtpPoll reports a closed peer");
+  Check(!ZmtpPoll(c, none), "ZmtpPoll reports a closed peer once it reads");
+  EmuSock().speculativeOne = false;
   ZmtpClose(c);
 }
+
+void TestTrack() {
+  Tracked t;
+  TrackClear(t);
+  ulong keys[] = {50, 10, 30, 20, 40, 30};
+  for (ulong k : keys) TrackPut(t, k, k + 1, k * 7, 0.1, 1);
+  bool sorted = TrackCount(t) == 5;
+  for (int i = 1; i < TrackCount(t); i++) sorted = sorted && t.keys[i - 1] < t.keys[i];
+  Check(sorted, "tracked keys stay sorted and unique");
+  Check(TrackFind(t, 30) == 2 && TrackFind(t, 35) == -1 && TrackFind(t, 5) == -1 && TrackFind(t, 60) == -1,
+        "binary search finds present keys only");
+  Check(TrackFindTicket(t, 41) == 3, "an item is found by its ticket too");
+  TrackRemoveAt(t, 0);
+  Check(TrackCount(t) == 4 && TrackFind(t, 10) == -1 && TrackFind(t, 50) == 3 && t.tickets[3] == 51,
+        "removal keeps the parallel arrays aligned");
+}
+
+void TestJsonArray() {
+  MqlArray<string> items;
+  string j = "{\"type\":\"lookup\",\"positions\":[{\"ticket\":5,\"identifier\":4}, {\"ticket\":7,\"identifier\":7}],"
+             "\"orders\":[ 11 , 12 ]}";
+  Check(JsonGetArray(j, "positions", items) && ArraySize(items) == 2, "array of objects split into its elements");
+  long id = 0;
+  Check(JsonGetLong(items[0], "identifier", id) && id == 4, "an element is an object to read members from");
+  Check(JsonGetArray(j, "orders", items) && ArraySize(items) == 2 && StringToInteger(items[1]) == 12, "array of numbers");
+  Check(!JsonGetArray(j, "type", items) && ArraySize(items) == 0, "a non-array member is no array");
+}
+
+// The closing deal is evidence only once history accounts for the whole volume.
+void TestClosingDeal() {
+  Term().deals.clear();
+  Emu().tickMs = 2000000;
+  EmuDeal in;
+  in.ticket = 1;
+  in.position_id = 77;
+  in.type = DEAL_TYPE_BUY;
+  in.entry = DEAL_ENTRY_IN;
+  in.volume = 0.3;
+  in.time_msc = 1;
+  EmuDeal partial = in;
+  partial.ticket = 2;
+  partial.type = DEAL_TYPE_SELL;
+  partial.entry = DEAL_ENTRY_OUT;
+  partial.volume = 0.1;
+  partial.time_msc = 2;
+  Term().deals = {in, partial};
+  Check(FindClosingDeal(77) == 0, "a partial close alone is not the close");
+  EmuDeal last = partial;
+  last.ticket = 3;
+  last.volume = 0.2;
+  last.time_msc = 3;
+  last.visibleAtMs = Emu().tickMs + 300;
+  Term().deals.push_back(last);
+  Check(FindClosingDeal(77) == 0, "a closing deal not in history yet is not found");
+  Emu().tickMs += 300;
+  Check(FindClosingDeal(77) == 3, "once in history the last closing deal is the evidence");
+  Check(FindClosingDeal(3) == 0, "looked up by identifier, not by a deal's or another ticket");
+  Term().deals.clear();
+}
+
 }  // namespace
 
 int main() {
@@ -334,6 +407,9 @@ int main() {
   TestJson();
   TestFingerprint();
   TestEmulationQuirks();
+  TestTrack();
+  TestJsonArray();
+  TestClosingDeal();
   std::cout << passed << " passed, " << failed << " failed" << std::endl;
   return failed == 0 ? 0 : 1;
 }

@@ -11,7 +11,7 @@ string ChartTextFor(const Session &s)
    string head = s.state == "connected" ? "CONNECTED" : "NOT CONNECTED";
    string text = "MasterSender " + s.eaVersion + ": " + head + "\n" + s.detail + "\n";
    text += StringFormat("Tracking %d positions, %d pending orders\n",
-                        ArraySize(s.knownPositions), ArraySize(s.knownOrders));
+                        TrackCount(s.positions), TrackCount(s.orders));
    text += "Last sent: " + (s.lastSent != "" ? s.lastSent : "nothing yet");
    return text;
   }

@@ -310,4 +310,28 @@ bool JsonGetBool(const string json, const string key, bool &value)
    return true;
   }
 
+//--- The raw texts of the elements of a top-level array member; false when absent or not an array.
+bool JsonGetArray(const string json, const string key, string &items[])
+  {
+   ArrayResize(items, 0);
+   string raw = "";
+   if(!JsonRawMember(json, key, raw) || StringGetCharacter(raw, 0) != '[')
+      return false;
+   int n = StringLen(raw);
+   int i = JsonSkipSpace(raw, 1);
+   while(i < n && StringGetCharacter(raw, i) != ']')
+     {
+      int end = JsonSkipValue(raw, i);
+      if(end < 0)
+         return false;
+      int k = ArraySize(items);
+      ArrayResize(items, k + 1);
+      items[k] = StringSubstr(raw, i, end - i);
+      i = JsonSkipSpace(raw, end);
+      if(i < n && StringGetCharacter(raw, i) == ',')
+         i = JsonSkipSpace(raw, i + 1);
+     }
+   return true;
+  }
+
 #endif

@@ -8,6 +8,7 @@
 
 #include <MasterSender/Zmtp.mqh>
 #include <MasterSender/State.mqh>
+#include <MasterSender/Track.mqh>
 
 #define PROTOCOL_VERSION        1
 #define CONNECT_TIMEOUT_MS      100
@@ -18,6 +19,9 @@
 #define BACKOFF_FIRST_MS        500
 #define BACKOFF_MAX_MS          10000
 #define ERR_NOT_ALLOWED         4014
+// Start gate: the terminal must be connected to its trade server, logged in, and its position and order
+// counts unchanged for this long before the EA says hello (docs/protocol.md, "How the EA applies these rules").
+#define SETTLE_MS               5000
 
 struct Session
   {
@@ -43,14 +47,39 @@ struct Session
    string            detail;
    string            printed;
    string            lastSent;
-   ulong             lastFp;
    bool              snapshotDue;
    string            snapshotReason;
-   ulong             knownPositions[];
-   ulong             knownOrders[];
-   ulong             pendingRemoval[];
-   ulong             pendingSince[];
+   long              login;            // the account the current hello was sent for
+   bool              settled;          // start gate open (see TerminalGate)
+   bool              settledSeen;      // settled as of the last Reconcile: a re-sync asks for a snapshot
+   ulong             settleSince;
+   long              settleLogin;
+   int               settlePositions;
+   int               settleOrders;
+   Tracked           positions;
+   Tracked           orders;
+   int               scanMark;
+   int               evKind[];         // evidence still looked for: EV_POSITION or EV_ORDER
+   ulong             evTicket[];
+   ulong             evKey[];          // position identifier (order: its ticket)
+   double            evVolume[];       // the position's last reported volume, 0 when never reported
+   ulong             evSince[];
+   string            lookups[];        // relay lookup messages not handled yet
   };
+
+//--- What was reported belongs to one account and one relay session.
+void SessionForgetBook(Session &s)
+  {
+   TrackClear(s.positions);
+   TrackClear(s.orders);
+   s.scanMark = 0;
+   ArrayFree(s.evKind);
+   ArrayFree(s.evTicket);
+   ArrayFree(s.evKey);
+   ArrayFree(s.evVolume);
+   ArrayFree(s.evSince);
+   ArrayFree(s.lookups);
+  }
 
 void SessionInit(Session &s, const string host, const int port, const string key,
                  const ulong snapshotMs, const string instance, const string version)
@@ -77,13 +106,16 @@ void SessionInit(Session &s, const string host, const int port, const string key
    s.detail = "starting";
    s.printed = "";
    s.lastSent = "";
-   s.lastFp = 0;
    s.snapshotDue = false;
    s.snapshotReason = "";
-   ArrayFree(s.knownPositions);
-   ArrayFree(s.knownOrders);
-   ArrayFree(s.pendingRemoval);
-   ArrayFree(s.pendingSince);
+   s.login = 0;
+   s.settled = false;
+   s.settledSeen = false;
+   s.settleSince = 0;
+   s.settleLogin = 0;
+   s.settlePositions = -1;
+   s.settleOrders = -1;
+   SessionForgetBook(s);
   }
 
 //--- One Print per change of state, never one per retry.
@@ -168,8 +200,10 @@ bool SessionHello(Session &s, const ulong now)
    JsonAdd(body, "pairing_key", JsonQuote(s.pairingKey));
    JsonAdd(body, "account", AccountJson());
    JsonAdd(body, "terminal", TerminalJson());
+   JsonAdd(body, "server_time_msc", JsonInt((long)TimeTradeServer() * 1000));
    body += "}";
    s.helloSent = true;
+   s.login = AccountInfoInteger(ACCOUNT_LOGIN);
    s.lastHelloMs = now;
    return SessionSend(s, "hello", body, "");
   }
@@ -181,11 +215,13 @@ string Endpoint(const Session &s)
 
 void SessionConnect(Session &s, const ulong now)
   {
+   ResetLastError();
    int socket = SocketCreate();
+   int createError = GetLastError();
    if(socket == INVALID_HANDLE)
      {
       SessionScheduleRetry(s, now);
-      SessionSetState(s, "disconnected", StringFormat("SocketCreate failed (error %d)", GetLastError()));
+      SessionSetState(s, "disconnected", StringFormat("SocketCreate failed (error %d)", createError));
       return;
      }
    ResetLastError();
@@ -203,7 +239,15 @@ void SessionConnect(Session &s, const ulong now)
       return;
      }
    // Short socket timeouts: a send to a stuck relay must not freeze the terminal's event queue.
-   SocketTimeouts(socket, 200, 50);
+   ResetLastError();
+   if(!SocketTimeouts(socket, 200, 50))
+     {
+      int err = GetLastError();
+      SocketClose(socket);
+      SessionScheduleRetry(s, now);
+      SessionSetState(s, "disconnected", StringFormat("SocketTimeouts failed (error %d); retrying", err));
+      return;
+     }
    s.sessionId = NewSessionId();
    s.seq = 0;
    s.helloSent = false;
@@ -254,10 +298,27 @@ void SessionOnMessage(Session &s, const string json, const ulong now)
    if(type == "welcome")
       SessionOnWelcome(s, json, now);
    else
+      if(type == "lookup")
+        {
+         // Answered by Reconcile (Sync.mqh), which knows the book.
+         int n = ArraySize(s.lookups);
+         if(n < 64)
+           {
+            ArrayResize(s.lookups, n + 1);
+            s.lookups[n] = json;
+           }
+        }
+      else
       if(type == "resync")
         {
          string reason = "";
          JsonGetString(json, "reason", reason);
+         if(reason == "unknown_session" && !s.settled)
+           {
+            // A new session starts only behind the start gate: come back once the terminal is settled.
+            SessionDrop(s, "relay lost the session while the terminal is not synchronised", now);
+            return;
+           }
          if(reason == "unknown_session")
            {
             // The relay lost the session (it restarted): start over at seq 1 on this connection.
@@ -272,56 +333,6 @@ void SessionOnMessage(Session &s, const string json, const ulong now)
             s.snapshotReason = "resync";
            }
         }
-  }
-
-//--- Everything the connection needs on one timer tick; false when it is not usable now.
-bool SessionTick(Session &s, const ulong now)
-  {
-   if(s.conn.phase == ZMTP_CLOSED)
-     {
-      if(now < s.nextConnectMs)
-         return false;
-      SessionConnect(s, now);
-      if(s.conn.phase == ZMTP_CLOSED)
-         return false;
-     }
-   string messages[];
-   if(!ZmtpPoll(s.conn, messages))
-     {
-      SessionDrop(s, s.conn.error, now);
-      return false;
-     }
-   int n = ArraySize(messages);
-   if(n > 0)
-      s.lastRecvMs = now;
-   if(s.conn.phase == ZMTP_OPEN && !s.helloSent)
-     {
-      SessionSetState(s, "waiting", "waiting for the relay's welcome at " + Endpoint(s));
-      SessionHello(s, now);
-     }
-   for(int i = 0; i < n && s.conn.phase == ZMTP_OPEN; i++)
-      SessionOnMessage(s, messages[i], now);
-   ulong limit = s.accepted ? SILENCE_ACCEPTED_MS : SILENCE_OTHERWISE_MS;
-   if(now - s.lastRecvMs > limit)
-     {
-      SessionDrop(s, StringFormat("relay silent for %d s", (int)(limit / 1000)), now);
-      return false;
-     }
-   if(s.conn.phase == ZMTP_OPEN && !s.accepted && s.helloSent && now - s.lastHelloMs >= REHELLO_MS)
-      SessionHello(s, now);
-   if(s.accepted && now - s.lastHeartbeatMs >= (ulong)s.heartbeatMs)
-     {
-      s.lastHeartbeatMs = now;
-      SessionSend(s, "heartbeat", "{}", "");
-     }
-   if(s.conn.phase != ZMTP_OPEN)
-      return false;
-   if(s.conn.error != "")
-     {
-      SessionDrop(s, s.conn.error, now);
-      return false;
-     }
-   return s.accepted;
   }
 
 string GoodbyeReason(const int reason)
@@ -358,6 +369,119 @@ void SessionGoodbye(Session &s, const int reason)
      }
    ZmtpClose(s.conn);
    s.accepted = false;
+  }
+
+//--- The start gate. The terminal starts an EA after at most 5 s "with the data available"
+//--- (mql5.com/en/docs/runtime/running), and after a reconnect to the trade server or an account
+//--- switch it loads positions and orders while the EA runs: an empty list may only mean "not yet".
+//--- The gate opens when TERMINAL_CONNECTED is true, ACCOUNT_LOGIN is not 0 and PositionsTotal() and
+//--- OrdersTotal() have not changed for SETTLE_MS. It closes when the terminal loses its trade server.
+void TerminalGate(Session &s, const ulong now)
+  {
+   bool connected = TerminalInfoInteger(TERMINAL_CONNECTED) != 0;
+   long login = AccountInfoInteger(ACCOUNT_LOGIN);
+   if(!connected || login == 0)
+     {
+      s.settled = false;
+      s.settleSince = 0;
+      return;
+     }
+   if(s.settled && login == s.settleLogin)
+      return;
+   int positions = PositionsTotal();
+   int orders = OrdersTotal();
+   if(s.settleSince == 0 || login != s.settleLogin || positions != s.settlePositions || orders != s.settleOrders)
+     {
+      s.settled = false;
+      s.settleSince = now;
+      s.settleLogin = login;
+      s.settlePositions = positions;
+      s.settleOrders = orders;
+      return;
+     }
+   if(now - s.settleSince >= SETTLE_MS)
+      s.settled = true;
+  }
+
+string GateWaitReason()
+  {
+   if(TerminalInfoInteger(TERMINAL_CONNECTED) == 0)
+      return "waiting for the terminal to connect to its trade server";
+   if(AccountInfoInteger(ACCOUNT_LOGIN) == 0)
+      return "waiting for the terminal to log in to an account";
+   return "waiting for the terminal to load positions and orders";
+  }
+
+//--- A new account on the same terminal is a new session: nothing of one account is sent as the other's.
+void SessionAccountChanged(Session &s, const ulong now)
+  {
+   SessionGoodbye(s, REASON_ACCOUNT);
+   SessionForgetBook(s);
+   s.helloSent = false;
+   s.snapshotDue = false;
+   s.backoffMs = 0;
+   s.nextConnectMs = now;
+   s.settled = false;
+   s.settleSince = 0;
+   SessionSetState(s, "waiting", "account changed; new session once the terminal has loaded the new account");
+  }
+
+//--- Everything the connection needs on one timer tick; false when it is not usable now.
+bool SessionTick(Session &s, const ulong now)
+  {
+   TerminalGate(s, now);
+   if(s.conn.phase != ZMTP_CLOSED && s.helloSent && AccountInfoInteger(ACCOUNT_LOGIN) != s.login)
+      SessionAccountChanged(s, now);
+   if(s.conn.phase == ZMTP_CLOSED)
+     {
+      if(!s.settled)
+        {
+         SessionSetState(s, "waiting", GateWaitReason());
+         return false;
+        }
+      if(now < s.nextConnectMs)
+         return false;
+      SessionConnect(s, now);
+      if(s.conn.phase == ZMTP_CLOSED)
+         return false;
+     }
+   string messages[];
+   if(!ZmtpPoll(s.conn, messages))
+     {
+      SessionDrop(s, s.conn.error, now);
+      return false;
+     }
+   int n = ArraySize(messages);
+   if(n > 0)
+      s.lastRecvMs = now;
+   if(s.conn.phase == ZMTP_OPEN && !s.helloSent && s.settled)
+     {
+      SessionSetState(s, "waiting", "waiting for the relay's welcome at " + Endpoint(s));
+      SessionHello(s, now);
+     }
+   for(int i = 0; i < n && s.conn.phase == ZMTP_OPEN; i++)
+      SessionOnMessage(s, messages[i], now);
+   ulong limit = s.accepted ? SILENCE_ACCEPTED_MS : SILENCE_OTHERWISE_MS;
+   if(now - s.lastRecvMs > limit)
+     {
+      SessionDrop(s, StringFormat("relay silent for %d s", (int)(limit / 1000)), now);
+      return false;
+     }
+   if(s.conn.phase == ZMTP_OPEN && !s.accepted && s.helloSent && now - s.lastHelloMs >= REHELLO_MS)
+      SessionHello(s, now);
+   if(s.accepted && now - s.lastHeartbeatMs >= (ulong)s.heartbeatMs)
+     {
+      s.lastHeartbeatMs = now;
+      SessionSend(s, "heartbeat", "{}", "");
+     }
+   if(s.conn.phase != ZMTP_OPEN)
+      return false;
+   if(s.conn.error != "")
+     {
+      SessionDrop(s, s.conn.error, now);
+      return false;
+     }
+   return s.accepted;
   }
 
 #endif

@@ -125,36 +125,4 @@ string RemovalReason(const long state)
    return "unknown";
   }
 
-//+------------------------------------------------------------------+
-//| Ticket sets: what the relay has been told is open.               |
-//+------------------------------------------------------------------+
-int TicketIndex(const ulong &set[], const ulong ticket)
-  {
-   int n = ArraySize(set);
-   for(int i = 0; i < n; i++)
-      if(set[i] == ticket)
-         return i;
-   return -1;
-  }
-
-void TicketAdd(ulong &set[], const ulong ticket)
-  {
-   if(TicketIndex(set, ticket) >= 0)
-      return;
-   int n = ArraySize(set);
-   ArrayResize(set, n + 1);
-   set[n] = ticket;
-  }
-
-bool TicketRemove(ulong &set[], const ulong ticket)
-  {
-   int i = TicketIndex(set, ticket);
-   if(i < 0)
-      return false;
-   int last = ArraySize(set) - 1;
-   set[i] = set[last];
-   ArrayResize(set, last);
-   return true;
-  }
-
 #endif

@@ -1,7 +1,11 @@
 //+------------------------------------------------------------------+
-//| Sync.mqh: what the relay is told. Trade events send the current  |
-//| state of what they touched; the timer sends a full snapshot when |
-//| the fingerprint moved, when asked, and every SnapshotSeconds.    |
+//| Sync.mqh: what the relay is told. Each timer tick compares every |
+//| position and pending order with what was last reported (one      |
+//| fingerprint per item) and sends only what changed; trade events  |
+//| send at once and update the same record, so an event is never    |
+//| followed by a repeat. A vanished item is reported only with      |
+//| evidence from history (docs/protocol.md). A full snapshot goes   |
+//| out on connect, on resync and every SnapshotSeconds.             |
 //+------------------------------------------------------------------+
 #ifndef MASTERSENDER_SYNC_MQH
 #define MASTERSENDER_SYNC_MQH
@@ -9,247 +13,427 @@
 #include <MasterSender/Session.mqh>
 #include <MasterSender/Fingerprint.mqh>
 
-// A deleted order's history record may arrive a little after the deletion event.
-#define REMOVAL_GRACE_MS 1000
+// Deals and history orders can reach the terminal's history after the position or order left the list.
+#define EVIDENCE_WAIT_MS 10000
+#define EV_POSITION      0
+#define EV_ORDER         1
+#define EV_MAX           4096
 
-//--- The last deal that took volume out of the position, 0 when history has none (yet).
-ulong FindClosingDeal(const ulong position)
+//--- POSITION_IDENTIFIER of the selected position: it survives ticket changes (swap re-open, netting).
+ulong SelectedPositionKey()
   {
-   if(!HistorySelectByPosition((long)position))
-      return 0;
-   for(int i = HistoryDealsTotal() - 1; i >= 0; i--)
-     {
-      ulong deal = HistoryDealGetTicket(i);
-      long entry = HistoryDealGetInteger(deal, DEAL_ENTRY);
-      if(deal > 0 && (entry == DEAL_ENTRY_OUT || entry == DEAL_ENTRY_OUT_BY || entry == DEAL_ENTRY_INOUT))
-         return deal;
-     }
-   return 0;
+   long id = PositionGetInteger(POSITION_IDENTIFIER);
+   return id != 0 ? (ulong)id : (ulong)PositionGetInteger(POSITION_TICKET);
   }
 
-//--- deal is the closing deal when the trade event named it; else history is searched.
-void SendPositionClosed(Session &s, const ulong ticket, ulong deal)
+//+------------------------------------------------------------------+
+//| Evidence                                                         |
+//+------------------------------------------------------------------+
+//--- The deal that closed the position, 0 while history does not show it closed. History shows it
+//--- closed when the position's buy and sell deals cancel out and the last of them took volume out
+//--- (DEAL_ENTRY_OUT, OUT_BY or INOUT): an earlier partial close alone is never taken for the close.
+ulong FindClosingDeal(const ulong identifier)
   {
-   if(deal == 0)
-      deal = FindClosingDeal(ticket);
+   if(!HistorySelectByPosition((long)identifier))
+      return 0;
+   double net = 0;
+   ulong closing = 0;
+   long closingTime = 0;
+   int total = HistoryDealsTotal();
+   for(int i = 0; i < total; i++)
+     {
+      ulong deal = HistoryDealGetTicket(i);
+      if(deal == 0 || HistoryDealGetInteger(deal, DEAL_POSITION_ID) != (long)identifier)
+         continue;
+      long type = HistoryDealGetInteger(deal, DEAL_TYPE);
+      if(type != DEAL_TYPE_BUY && type != DEAL_TYPE_SELL)
+         continue;
+      double volume = HistoryDealGetDouble(deal, DEAL_VOLUME);
+      net += type == DEAL_TYPE_BUY ? volume : -volume;
+      long entry = HistoryDealGetInteger(deal, DEAL_ENTRY);
+      long time = HistoryDealGetInteger(deal, DEAL_TIME_MSC);
+      if((entry == DEAL_ENTRY_OUT || entry == DEAL_ENTRY_OUT_BY || entry == DEAL_ENTRY_INOUT)
+         && (time > closingTime || (time == closingTime && deal > closing)))
+        {
+         closing = deal;
+         closingTime = time;
+        }
+     }
+   if(closing == 0 || MathAbs(net) > 0.000001)
+      return 0;
+   return closing;
+  }
+
+//--- deal 0: the EA gave up waiting for history (the relay then shows the position as unconfirmed).
+bool SendPositionClosed(Session &s, const ulong ticket, const ulong identifier, const double lastVolume, const ulong deal)
+  {
    double price = 0;
    long timeMsc = 0;
-   ulong dealTicket = 0;
-   if(deal > 0 && HistoryDealSelect(deal))
+   double volume = lastVolume;
+   if(deal > 0)
      {
       price = HistoryDealGetDouble(deal, DEAL_PRICE);
       timeMsc = HistoryDealGetInteger(deal, DEAL_TIME_MSC);
-      dealTicket = deal;
+      if(volume <= 0)
+         volume = HistoryDealGetDouble(deal, DEAL_VOLUME);
      }
    string body = "{";
    JsonAdd(body, "ticket", JsonInt((long)ticket));
+   JsonAdd(body, "identifier", JsonInt((long)identifier));
    JsonAdd(body, "close_price", JsonNumber(price));
-   JsonAdd(body, "deal", JsonInt((long)dealTicket));
+   JsonAdd(body, "deal", JsonInt((long)deal));
    JsonAdd(body, "time_msc", JsonInt(timeMsc));
+   JsonAdd(body, "volume", JsonNumber(volume));
    body += "}";
-   SessionSend(s, "position_closed", body, IntegerToString((long)ticket));
+   return SessionSend(s, "position_closed", body, IntegerToString((long)ticket));
   }
 
-//--- Sends the position's state, or its closing when the relay had it and it is gone.
-void SendPositionState(Session &s, const ulong ticket, const ulong deal)
+//--- The order's final state in history, "" while history has none (yet).
+string HistoryRemovalReason(const ulong ticket, long &positionId)
   {
-   if(!s.accepted || ticket == 0)
-      return;
-   if(PositionSelectByTicket(ticket))
-     {
-      string body = "{";
-      JsonAdd(body, "position", PositionJson());
-      body += "}";
-      if(SessionSend(s, "position", body, IntegerToString((long)ticket)))
-         TicketAdd(s.knownPositions, ticket);
-      return;
-     }
-   if(TicketRemove(s.knownPositions, ticket))
-      SendPositionClosed(s, ticket, deal);
+   positionId = 0;
+   if(!HistoryOrderSelect(ticket))
+      return "";
+   string reason = RemovalReason(HistoryOrderGetInteger(ticket, ORDER_STATE));
+   if(reason == "unknown")
+      return "";
+   positionId = HistoryOrderGetInteger(ticket, ORDER_POSITION_ID);
+   return reason;
   }
 
-//--- order_removed with the reason from history; false (nothing sent) while history does not know
-//--- the final state yet, unless force.
-bool TrySendOrderRemoved(Session &s, const ulong ticket, const bool force)
+bool SendOrderRemoved(Session &s, const ulong ticket, const string reason, const long positionId)
   {
-   string reason = "unknown";
-   long positionId = 0;
-   if(HistoryOrderSelect(ticket))
-     {
-      reason = RemovalReason(HistoryOrderGetInteger(ticket, ORDER_STATE));
-      positionId = HistoryOrderGetInteger(ticket, ORDER_POSITION_ID);
-     }
-   if(reason == "unknown" && !force)
-      return false;
    string body = "{";
    JsonAdd(body, "ticket", JsonInt((long)ticket));
    JsonAdd(body, "reason", JsonQuote(reason));
    JsonAdd(body, "position_id", JsonInt(positionId));
    body += "}";
-   SessionSend(s, "order_removed", body, reason);
-   return true;
+   return SessionSend(s, "order_removed", body, reason);
   }
 
-void QueueRemoval(Session &s, const ulong ticket, const ulong now)
+int EvidenceIndex(const Session &s, const int kind, const ulong key)
   {
-   if(TicketIndex(s.pendingRemoval, ticket) >= 0)
+   int n = ArraySize(s.evKey);
+   for(int i = 0; i < n; i++)
+      if(s.evKind[i] == kind && s.evKey[i] == key)
+         return i;
+   return -1;
+  }
+
+void EvidenceAdd(Session &s, const int kind, const ulong ticket, const ulong key, const double volume, const ulong now)
+  {
+   int n = ArraySize(s.evKey);
+   if(EvidenceIndex(s, kind, key) >= 0 || n >= EV_MAX)
       return;
-   int n = ArraySize(s.pendingRemoval);
-   ArrayResize(s.pendingRemoval, n + 1);
-   ArrayResize(s.pendingSince, n + 1);
-   s.pendingRemoval[n] = ticket;
-   s.pendingSince[n] = now;
+   ArrayResize(s.evKind, n + 1);
+   ArrayResize(s.evTicket, n + 1);
+   ArrayResize(s.evKey, n + 1);
+   ArrayResize(s.evVolume, n + 1);
+   ArrayResize(s.evSince, n + 1);
+   s.evKind[n] = kind;
+   s.evTicket[n] = ticket;
+   s.evKey[n] = key;
+   s.evVolume[n] = volume;
+   s.evSince[n] = now;
   }
 
-void UnqueueRemoval(Session &s, const int i)
+void EvidenceRemoveAt(Session &s, const int i)
   {
-   int last = ArraySize(s.pendingRemoval) - 1;
-   s.pendingRemoval[i] = s.pendingRemoval[last];
-   s.pendingSince[i] = s.pendingSince[last];
-   ArrayResize(s.pendingRemoval, last);
-   ArrayResize(s.pendingSince, last);
+   int last = ArraySize(s.evKey) - 1;
+   s.evKind[i] = s.evKind[last];
+   s.evTicket[i] = s.evTicket[last];
+   s.evKey[i] = s.evKey[last];
+   s.evVolume[i] = s.evVolume[last];
+   s.evSince[i] = s.evSince[last];
+   ArrayResize(s.evKind, last);
+   ArrayResize(s.evTicket, last);
+   ArrayResize(s.evKey, last);
+   ArrayResize(s.evVolume, last);
+   ArrayResize(s.evSince, last);
   }
 
-void OrderGone(Session &s, const ulong ticket, const ulong now)
+//--- One look at history for one vanished item; true when it is settled (sent, or back in the list).
+//--- giveUp: send what is known (deal 0, reason "unknown") instead of waiting longer.
+bool EvidenceTry(Session &s, const int kind, const ulong ticket, const ulong key, const double volume,
+                 const bool giveUp)
   {
-   if(!TrySendOrderRemoved(s, ticket, false))
-      QueueRemoval(s, ticket, now);
-  }
-
-//--- Sends the pending order's state, or its removal when the relay had it and it is gone.
-void SendOrderState(Session &s, const ulong ticket, const ulong now)
-  {
-   if(!s.accepted || ticket == 0)
-      return;
-   if(OrderSelect(ticket))
+   if(kind == EV_POSITION)
      {
-      if(!SelectedOrderIsPending())
-         return;
-      string body = "{";
-      JsonAdd(body, "order", OrderJson());
-      body += "}";
-      if(SessionSend(s, "order", body, IntegerToString((long)ticket)))
-         TicketAdd(s.knownOrders, ticket);
-      return;
+      if(TrackFind(s.positions, key) >= 0)
+         return true;
+      ulong deal = FindClosingDeal(key);
+      if(deal == 0 && !giveUp)
+         return false;
+      // Not sent (connection lost): kept, and sent on the next session of this account.
+      return SendPositionClosed(s, ticket, key, volume, deal);
      }
-   if(TicketRemove(s.knownOrders, ticket))
-     {
-      OrderGone(s, ticket, now);
-      return;
-     }
-   int i = TicketIndex(s.pendingRemoval, ticket);
-   if(i >= 0 && TrySendOrderRemoved(s, ticket, false))
-      UnqueueRemoval(s, i);
+   if(TrackFind(s.orders, key) >= 0)
+      return true;
+   long positionId = 0;
+   string reason = HistoryRemovalReason(key, positionId);
+   if(reason == "" && !giveUp)
+      return false;
+   return SendOrderRemoved(s, key, reason == "" ? "unknown" : reason, positionId);
   }
 
-void ResolveRemovals(Session &s, const ulong now)
+//--- Looks at once, and keeps looking for EVIDENCE_WAIT_MS while history lags.
+void Vanished(Session &s, const int kind, const ulong ticket, const ulong key, const double volume, const ulong now)
   {
-   for(int i = ArraySize(s.pendingRemoval) - 1; i >= 0; i--)
+   if(EvidenceIndex(s, kind, key) >= 0)
+      return;
+   if(!EvidenceTry(s, kind, ticket, key, volume, false))
+      EvidenceAdd(s, kind, ticket, key, volume, now);
+  }
+
+void ResolveEvidence(Session &s, const ulong now)
+  {
+   for(int i = ArraySize(s.evKey) - 1; i >= 0; i--)
      {
-      bool late = now - s.pendingSince[i] >= REMOVAL_GRACE_MS;
-      if(TrySendOrderRemoved(s, s.pendingRemoval[i], late))
-         UnqueueRemoval(s, i);
+      bool giveUp = now - s.evSince[i] >= EVIDENCE_WAIT_MS;
+      if(EvidenceTry(s, s.evKind[i], s.evTicket[i], s.evKey[i], s.evVolume[i], giveUp))
+         EvidenceRemoveAt(s, i);
      }
+  }
+
+//+------------------------------------------------------------------+
+//| Item messages                                                    |
+//+------------------------------------------------------------------+
+//--- The selected position, when it differs from what the relay was told.
+void ReportSelectedPosition(Session &s, const bool force)
+  {
+   ulong key = SelectedPositionKey();
+   ulong fp = FpPosition();
+   int i = TrackFind(s.positions, key);
+   if(i >= 0)
+      s.positions.marks[i] = s.scanMark;
+   if(!force && i >= 0 && s.positions.fps[i] == fp)
+      return;
+   string body = "{";
+   JsonAdd(body, "position", PositionJson());
+   body += "}";
+   if(SessionSend(s, "position", body, IntegerToString(PositionGetInteger(POSITION_TICKET))))
+      TrackPut(s.positions, key, (ulong)PositionGetInteger(POSITION_TICKET), fp,
+               PositionGetDouble(POSITION_VOLUME), s.scanMark);
+  }
+
+//--- The selected pending order, when it differs from what the relay was told.
+void ReportSelectedOrder(Session &s, const bool force)
+  {
+   ulong ticket = (ulong)OrderGetInteger(ORDER_TICKET);
+   ulong fp = FpOrder();
+   int i = TrackFind(s.orders, ticket);
+   if(i >= 0)
+      s.orders.marks[i] = s.scanMark;
+   if(!force && i >= 0 && s.orders.fps[i] == fp)
+      return;
+   string body = "{";
+   JsonAdd(body, "order", OrderJson());
+   body += "}";
+   if(SessionSend(s, "order", body, IntegerToString((long)ticket)))
+      TrackPut(s.orders, ticket, ticket, fp, OrderGetDouble(ORDER_VOLUME_CURRENT), s.scanMark);
   }
 
 //--- Transactions are hints of what to re-read; their own fields are not trusted (order not
-//--- guaranteed, some may be lost when the terminal's queue overflows).
+//--- guaranteed, some may be lost when the terminal's queue overflows). A pending order that left the
+//--- list is looked up at once (so a fill's ORDER_DELETED goes before its position's OPEN); a position
+//--- that left is found by the next timer tick, which can tell a moved ticket (same identifier) from a close.
 void HandleTransaction(Session &s, const MqlTradeTransaction &t, const ulong now)
   {
-   switch(t.type)
+   if(!s.accepted)
+      return;
+   if(t.order > 0)
      {
-      case TRADE_TRANSACTION_POSITION:
-         SendPositionState(s, t.position, 0);
-         break;
-      case TRADE_TRANSACTION_DEAL_ADD:
-      case TRADE_TRANSACTION_DEAL_UPDATE:
-         SendPositionState(s, t.position, t.deal);
-         SendOrderState(s, t.order, now);
-         break;
-      case TRADE_TRANSACTION_ORDER_ADD:
-      case TRADE_TRANSACTION_ORDER_UPDATE:
-      case TRADE_TRANSACTION_ORDER_DELETE:
-      case TRADE_TRANSACTION_HISTORY_ADD:
-      case TRADE_TRANSACTION_HISTORY_UPDATE:
-         SendOrderState(s, t.order, now);
-         break;
-      default:
-         break;
+      if(OrderSelect(t.order))
+        {
+         if(SelectedOrderIsPending())
+            ReportSelectedOrder(s, false);
+        }
+      else
+        {
+         int i = TrackFind(s.orders, t.order);
+         if(i >= 0 && s.settled)
+           {
+            double volume = s.orders.volumes[i];
+            TrackRemoveAt(s.orders, i);
+            Vanished(s, EV_ORDER, t.order, t.order, volume, now);
+           }
+        }
      }
+   if(t.position > 0 && s.accepted && PositionSelectByTicket(t.position))
+      ReportSelectedPosition(s, false);
   }
 
-//--- Tells the relay about removals no event reported, then sends the full state.
-void SendSnapshot(Session &s, const string reason, const ulong fingerprint, const ulong now)
+//+------------------------------------------------------------------+
+//| The timer's scan and the snapshot                                |
+//+------------------------------------------------------------------+
+//--- Compares every pending order and position with what was reported (orders first: a fill's removal
+//--- goes before the position it opened). full: builds the snapshot's
+//--- lists instead of sending item messages. Vanished items are looked for only while the terminal
+//--- is settled (an unsynchronised list proves nothing).
+void ListFlush(string &list, string &chunk, int &inChunk)
   {
-   ulong positionsNow[];
-   ulong ordersNow[];
-   string positions = "";
-   string orders = "";
-   int total = PositionsTotal();
-   for(int i = 0; i < total; i++)
-     {
-      ulong ticket = PositionGetTicket(i);
-      if(ticket == 0)
-         continue;
-      positions += (positions == "" ? "" : ",") + PositionJson();
-      TicketAdd(positionsNow, ticket);
-     }
-   total = OrdersTotal();
+   if(chunk != "")
+      list += (list == "" ? "" : ",") + chunk;
+   chunk = "";
+   inChunk = 0;
+  }
+
+//--- Appends item to list through a small chunk, so a 500-item list is not copied 500 times while it grows.
+void ListAdd(string &list, string &chunk, int &inChunk, const string item)
+  {
+   chunk += (chunk == "" ? "" : ",") + item;
+   if(++inChunk < 32)
+      return;
+   ListFlush(list, chunk, inChunk);
+  }
+
+void Scan(Session &s, const bool full, string &positions, string &orders, const ulong now)
+  {
+   s.scanMark++;
+   string chunk = "";
+   int inChunk = 0;
+   int total = OrdersTotal();
    for(int j = 0; j < total; j++)
      {
-      ulong ticket = OrderGetTicket(j);
-      if(ticket == 0 || !SelectedOrderIsPending())
+      if(OrderGetTicket(j) == 0 || !SelectedOrderIsPending())
          continue;
-      orders += (orders == "" ? "" : ",") + OrderJson();
-      TicketAdd(ordersNow, ticket);
+      if(!full)
+        {
+         ReportSelectedOrder(s, false);
+         continue;
+        }
+      ListAdd(orders, chunk, inChunk, OrderJson());
+      ulong ticket = (ulong)OrderGetInteger(ORDER_TICKET);
+      TrackPut(s.orders, ticket, ticket, FpOrder(), OrderGetDouble(ORDER_VOLUME_CURRENT), s.scanMark);
      }
-   for(int k = ArraySize(s.knownPositions) - 1; k >= 0; k--)
+   ListFlush(orders, chunk, inChunk);
+   total = PositionsTotal();
+   for(int i = 0; i < total; i++)
      {
-      ulong gone = s.knownPositions[k];
-      if(TicketIndex(positionsNow, gone) < 0 && TicketRemove(s.knownPositions, gone))
-         SendPositionClosed(s, gone, 0);
+      if(PositionGetTicket(i) == 0)
+         continue;
+      if(!full)
+        {
+         ReportSelectedPosition(s, false);
+         continue;
+        }
+      ListAdd(positions, chunk, inChunk, PositionJson());
+      TrackPut(s.positions, SelectedPositionKey(), (ulong)PositionGetInteger(POSITION_TICKET), FpPosition(),
+               PositionGetDouble(POSITION_VOLUME), s.scanMark);
      }
-   for(int m = ArraySize(s.knownOrders) - 1; m >= 0; m--)
-     {
-      ulong gone = s.knownOrders[m];
-      if(TicketIndex(ordersNow, gone) < 0 && TicketRemove(s.knownOrders, gone))
-         OrderGone(s, gone, now);
-     }
+   ListFlush(positions, chunk, inChunk);
+   if(!s.settled || !s.accepted)
+      return;
+   for(int m = TrackCount(s.orders) - 1; m >= 0; m--)
+      if(s.orders.marks[m] != s.scanMark)
+        {
+         ulong gone = s.orders.keys[m];
+         double orderVolume = s.orders.volumes[m];
+         TrackRemoveAt(s.orders, m);
+         Vanished(s, EV_ORDER, gone, gone, orderVolume, now);
+        }
+   for(int k = TrackCount(s.positions) - 1; k >= 0; k--)
+      if(s.positions.marks[k] != s.scanMark)
+        {
+         ulong key = s.positions.keys[k];
+         ulong ticket = s.positions.tickets[k];
+         double volume = s.positions.volumes[k];
+         TrackRemoveAt(s.positions, k);
+         Vanished(s, EV_POSITION, ticket, key, volume, now);
+        }
+  }
+
+void SendSnapshot(Session &s, const string reason, const ulong now)
+  {
+   string positions = "";
+   string orders = "";
+   Scan(s, true, positions, orders, now);
    string body = "{";
    JsonAdd(body, "reason", JsonQuote(reason));
    JsonAdd(body, "server_time", JsonInt((long)TimeTradeServer()));
+   JsonAdd(body, "server_time_msc", JsonInt((long)TimeTradeServer() * 1000));
+   JsonAdd(body, "connected", JsonBool(TerminalInfoInteger(TERMINAL_CONNECTED) != 0));
    JsonAdd(body, "account", AccountJson());
    JsonAdd(body, "positions", "[" + positions + "]");
    JsonAdd(body, "orders", "[" + orders + "]");
    body += "}";
    if(!SessionSend(s, "snapshot", body, reason))
       return;
-   ArrayFree(s.knownPositions);
-   ArrayCopy(s.knownPositions, positionsNow);
-   ArrayFree(s.knownOrders);
-   ArrayCopy(s.knownOrders, ordersNow);
-   s.lastFp = fingerprint;
    s.lastSnapshotMs = now;
    s.snapshotDue = false;
+  }
+
+//--- The relay's lookup: each entry is answered with its state, its evidence, or (history not there
+//--- yet) later from the evidence list.
+void AnswerLookup(Session &s, const string json, const ulong now)
+  {
+   string items[];
+   JsonGetArray(json, "positions", items);
+   for(int i = 0; i < ArraySize(items) && s.accepted; i++)
+     {
+      long ticket = 0;
+      long identifier = 0;
+      JsonGetLong(items[i], "ticket", ticket);
+      JsonGetLong(items[i], "identifier", identifier);
+      ulong key = identifier != 0 ? (ulong)identifier : (ulong)ticket;
+      if(key == 0)
+         continue;
+      int t = TrackFind(s.positions, key);
+      if(t >= 0 && PositionSelectByTicket(s.positions.tickets[t]))
+         ReportSelectedPosition(s, true);
+      else
+         if(ticket > 0 && PositionSelectByTicket((ulong)ticket))
+            ReportSelectedPosition(s, true);
+         else
+           {
+            double volume = t >= 0 ? s.positions.volumes[t] : 0;
+            Vanished(s, EV_POSITION, ticket > 0 ? (ulong)ticket : key, key, volume, now);
+           }
+     }
+   JsonGetArray(json, "orders", items);
+   for(int j = 0; j < ArraySize(items) && s.accepted; j++)
+     {
+      long ticket = StringToInteger(items[j]);
+      if(ticket <= 0)
+         continue;
+      if(OrderSelect((ulong)ticket) && SelectedOrderIsPending())
+         ReportSelectedOrder(s, true);
+      else
+         Vanished(s, EV_ORDER, (ulong)ticket, (ulong)ticket, 0, now);
+     }
   }
 
 void Reconcile(Session &s, const ulong now)
   {
    if(!s.accepted)
       return;
-   ResolveRemovals(s, now);
-   ulong fp = FingerprintAll();
-   string reason = "";
-   if(s.snapshotDue)
-      reason = s.snapshotReason;
+   if(s.settled && !s.settledSeen)
+     {
+      // The terminal (re)synchronised with its trade server while the session was open.
+      if(!s.snapshotDue)
+        {
+         s.snapshotDue = true;
+         s.snapshotReason = "resync";
+        }
+     }
+   s.settledSeen = s.settled;
+   for(int i = 0; i < ArraySize(s.lookups) && s.accepted; i++)
+      AnswerLookup(s, s.lookups[i], now);
+   ArrayFree(s.lookups);
+   bool connected = TerminalInfoInteger(TERMINAL_CONNECTED) != 0;
+   // A snapshot from a terminal that is re-loading its lists after a reconnect would be incomplete.
+   bool snapshotAllowed = s.settled || !connected;
+   if(snapshotAllowed && (s.snapshotDue || now - s.lastSnapshotMs >= s.snapshotMs))
+     {
+      SendSnapshot(s, s.snapshotDue ? s.snapshotReason : "periodic", now);
+     }
    else
-      if(fp != s.lastFp)
-         reason = "changed";
-      else
-         if(now - s.lastSnapshotMs >= s.snapshotMs)
-            reason = "periodic";
-   if(reason != "")
-      SendSnapshot(s, reason, fp, now);
+     {
+      string none = "";
+      Scan(s, false, none, none, now);
+     }
+   if(s.accepted)
+      ResolveEvidence(s, now);
   }
 
 #endif

@@ -126,10 +126,11 @@ bool ZmtpSendBytes(ZmtpConn &c, const uchar &buf[], const int len)
       return false;
    ResetLastError();
    int sent = SocketSend(c.socket, buf, (uint)len);
+   int sendError = GetLastError();
    if(sent != len)
      {
       // A short write leaves half a frame on the wire: the stream cannot be resumed.
-      c.error = StringFormat("send failed (error %d)", GetLastError());
+      c.error = StringFormat("send failed (error %d)", sendError);
       return false;
      }
    return true;
@@ -312,11 +313,14 @@ bool ZmtpFeed(ZmtpConn &c, const uchar &data[], const int len, string &messages[
    return ZmtpParse(c, messages);
   }
 
-//--- Reads what is there without waiting. SocketIsReadable may answer 1 on an empty buffer, and
-//--- SocketRead then times out with -1: that is "no data" as long as the socket is still connected.
+//--- Reads what is there without waiting: only the bytes SocketIsReadable counts, since SocketRead waits
+//--- (up to its timeout) for the whole requested length. SocketIsReadable answers 0 on an idle socket
+//--- and may answer 1 on an empty buffer; SocketRead then times out with -1: that is "no data" as long
+//--- as the socket is still connected. A closed peer may show only on a read, or only as silence: the
+//--- session's silence limit covers that.
 bool ZmtpPoll(ZmtpConn &c, string &messages[])
   {
-   for(int round = 0; round < 16; round++)
+   for(int pass = 0; pass < 16; pass++)
      {
       uint avail = SocketIsReadable(c.socket);
       if(avail == 0)
@@ -333,11 +337,12 @@ bool ZmtpPoll(ZmtpConn &c, string &messages[])
       uchar chunk[];
       ResetLastError();
       int got = SocketRead(c.socket, chunk, avail, 1);
+      int readError = GetLastError();
       if(got <= 0)
         {
          if(!SocketIsConnected(c.socket))
            {
-            c.error = StringFormat("connection lost (error %d)", GetLastError());
+            c.error = StringFormat("connection lost (error %d)", readError);
             return false;
            }
          break;

@@ -1,7 +1,16 @@
-// MQL5 socket functions over POSIX TCP, with MQL5's return values and error codes:
-// - SocketIsReadable answers 1 on an empty buffer (the "speculative 1" of the MQL5 book), so
-//   SocketRead may then wait its timeout and return -1 while the socket stays connected;
+// MQL5 socket functions over POSIX TCP, with MQL5's return values and error codes, as harsh as the reference
+// allows (https://www.mql5.com/en/docs/network):
+// - SocketIsReadable returns "the number of bytes that can be read", 0 on an idle socket
+//   (https://www.mql5.com/en/docs/network/socketisreadable); with speculativeOne it answers 1 on an empty
+//   buffer instead (the "speculative 1" of the MQL5 book), so SocketRead then waits its timeout and
+//   returns -1 while the socket stays connected;
+// - a peer's close is seen only by a read: SocketIsReadable answers 0 and SocketIsConnected stays true
+//   until SocketRead finds the end of the stream (the reference says nothing about either noticing it);
+// - SocketRead waits up to timeout_ms for buffer_maxlen bytes, then returns what arrived or -1
+//   (https://www.mql5.com/en/docs/network/socketread);
 // - SocketRead/SocketSend return -1 and set ERR_NETSOCKET_IO_ERROR (5273);
+// - SocketConnect blocks up to its timeout; a refused connect takes the whole timeout (emulated time moves
+//   on by it: the handler was blocked that long) (https://www.mql5.com/en/docs/network/socketconnect);
 // - SocketConnect to a host missing from the terminal's allowed URL list fails with 4014.
 #pragma once
 #include <arpa/inet.h>
@@ -13,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <cerrno>
+#include <chrono>
 #include <map>
 #include "runtime.h"
 
@@ -26,6 +36,10 @@ struct EmuSockets {
   bool urlAllowed = true;  // Tools > Options > Expert Advisors > allowed URLs contains the host
   int created = 0;
   int readTimeouts = 0;    // SocketRead calls that waited for nothing (after a speculative 1)
+  bool speculativeOne = false;
+  unsigned long long bytesSent = 0;
+  int connectFailures = 0;
+  int badHandleCalls = 0;  // calls with a handle that is not open (e.g. SocketClose(0) after a failed OnInit)
 };
 inline EmuSockets &EmuSock() {
   static EmuSockets s;
@@ -35,6 +49,7 @@ inline EmuSockets &EmuSock() {
 inline EmuSocket *EmuFind(int socket) {
   auto it = EmuSock().open.find(socket);
   if (it == EmuSock().open.end()) {
+    EmuSock().badHandleCalls++;
     EmuSetError(ERR_NETSOCKET_INVALIDHANDLE);
     return nullptr;
   }
@@ -90,8 +105,9 @@ inline bool SocketConnect(int socket, const string &server, uint port, uint time
   }
   fcntl(s->fd, F_SETFL, flags);
   if (rc != 0) {
-    static int failures = 0;
-    if (Emu().echo) std::cout << "SOCKET connect-failed " << ++failures << " " << host << ":" << port << std::endl;
+    int failures = ++EmuSock().connectFailures;
+    Emu().tickMs += timeout_receive_ms;
+    if (Emu().echo) std::cout << "SOCKET connect-failed " << failures << " " << host << ":" << port << std::endl;
     EmuSetError(ERR_NETSOCKET_CANNOT_CONNECT);
     return false;
   }
@@ -126,13 +142,7 @@ inline uint SocketIsReadable(const int socket) {
   }
   int n = 0;
   if (ioctl(s->fd, FIONREAD, &n) == 0 && n > 0) return uint(n);
-  pollfd p{s->fd, POLLIN, 0};
-  if (::poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP | POLLERR))) {
-    // Readable with nothing to read: the peer closed the connection.
-    EmuBroken(s);
-    return 0;
-  }
-  return 1;  // the speculative 1 on an empty buffer
+  return EmuSock().speculativeOne ? 1 : 0;  // idle, or the peer closed: only a read tells
 }
 
 inline bool SocketIsWritable(const int socket) {
@@ -150,8 +160,9 @@ inline bool SocketTimeouts(int socket, uint timeout_send_ms, uint timeout_receiv
   return true;
 }
 
-// Waits up to timeout_ms (0 means MQL5's default of 120 s) for data, then returns what arrived, at
-// most buffer_maxlen bytes, written from index 0 of buffer (which grows if it is too small).
+// Waits up to timeout_ms (0 means MQL5's default of 120 s) for buffer_maxlen bytes, then returns what
+// arrived (at most buffer_maxlen, written from index 0 of buffer, which grows if it is too small), or -1
+// when nothing did. The end of the stream (the peer closed) disconnects the socket here and only here.
 inline int SocketRead(int socket, MqlArray<uchar> &buffer, uint buffer_maxlen, uint timeout_ms) {
   EmuSocket *s = EmuFind(socket);
   if (!s) return -1;
@@ -159,16 +170,28 @@ inline int SocketRead(int socket, MqlArray<uchar> &buffer, uint buffer_maxlen, u
     EmuSetError(ERR_NETSOCKET_IO_ERROR);
     return -1;
   }
-  pollfd p{s->fd, POLLIN, 0};
   int waitMs = timeout_ms == 0 ? 120000 : int(timeout_ms);
-  if (::poll(&p, 1, waitMs) != 1) {
-    EmuSock().readTimeouts++;
-    EmuSetError(ERR_NETSOCKET_IO_ERROR);
-    return -1;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
+  for (;;) {
+    int n = 0;
+    if (ioctl(s->fd, FIONREAD, &n) == 0 && n >= int(buffer_maxlen)) break;
+    pollfd p{s->fd, POLLIN | POLLRDHUP, 0};
+    if (::poll(&p, 1, 0) == 1 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR))) break;  // no more will come
+    if (std::chrono::steady_clock::now() >= deadline) break;
+    ::poll(nullptr, 0, 1);
   }
   std::vector<uchar> tmp(buffer_maxlen);
   ssize_t got = ::recv(s->fd, tmp.data(), tmp.size(), MSG_DONTWAIT);
-  if (got <= 0) {
+  if (got == 0) {
+    EmuBroken(s);
+    return -1;
+  }
+  if (got < 0) {
+    if (errno == EAGAIN || errno == EWOULDBLOCK) {
+      EmuSock().readTimeouts++;
+      EmuSetError(ERR_NETSOCKET_IO_ERROR);
+      return -1;
+    }
     EmuBroken(s);
     return -1;
   }
@@ -194,5 +217,6 @@ inline int SocketSend(int socket, const MqlArray<uchar> &buffer, uint buffer_len
     }
     done += size_t(n);
   }
+  EmuSock().bytesSent += done;
   return int(done);
 }

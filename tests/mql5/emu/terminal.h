@@ -118,6 +118,7 @@ struct EmuOrder {
   ulong visibleAtMs = 0;  // history only: the terminal may learn of the final state after the deletion event
 };
 struct EmuDeal {
+  ulong visibleAtMs = 0;  // deals reach the terminal's history after the position left (0-500 ms and more)
   ulong ticket = 0, order = 0;
   long position_id = 0, time_msc = 0;
   int type = DEAL_TYPE_BUY, entry = DEAL_ENTRY_IN;
@@ -140,6 +141,8 @@ struct EmuTerminal {
   EmuPosition selPosition;
   EmuOrder selOrder;
   bool hasSelPosition = false, hasSelOrder = false;
+  // Builtin calls that read the trading state (Position*/Order*/History*): the EA's work per tick.
+  unsigned long long calls = 0;
 };
 inline EmuTerminal &Term() {
   static EmuTerminal t;
@@ -199,8 +202,8 @@ inline string TerminalInfoString(ENUM_TERMINAL_INFO_STRING p) {
 }
 
 // ---- positions
-inline int PositionsTotal() { return int(Term().positions.size()); }
-inline ulong PositionGetTicket(int index) {
+inline int PositionsTotal() { Term().calls++; return int(Term().positions.size()); }
+inline ulong PositionGetTicket(int index) { Term().calls++;
   EmuTerminal &t = Term();
   if (index < 0 || index >= int(t.positions.size())) {
     t.hasSelPosition = false;
@@ -210,7 +213,7 @@ inline ulong PositionGetTicket(int index) {
   t.hasSelPosition = true;
   return t.selPosition.ticket;
 }
-inline bool PositionSelectByTicket(ulong ticket) {
+inline bool PositionSelectByTicket(ulong ticket) { Term().calls++;
   EmuTerminal &t = Term();
   for (const EmuPosition &p : t.positions)
     if (p.ticket == ticket) {
@@ -221,7 +224,7 @@ inline bool PositionSelectByTicket(ulong ticket) {
   t.hasSelPosition = false;
   return false;
 }
-inline long PositionGetInteger(ENUM_POSITION_PROPERTY_INTEGER p) {
+inline long PositionGetInteger(ENUM_POSITION_PROPERTY_INTEGER p) { Term().calls++;
   const EmuPosition &x = Term().selPosition;
   switch (p) {
     case POSITION_TICKET: return long(x.ticket);
@@ -233,7 +236,7 @@ inline long PositionGetInteger(ENUM_POSITION_PROPERTY_INTEGER p) {
   }
   return 0;
 }
-inline double PositionGetDouble(ENUM_POSITION_PROPERTY_DOUBLE p) {
+inline double PositionGetDouble(ENUM_POSITION_PROPERTY_DOUBLE p) { Term().calls++;
   const EmuPosition &x = Term().selPosition;
   switch (p) {
     case POSITION_VOLUME: return x.volume;
@@ -245,7 +248,7 @@ inline double PositionGetDouble(ENUM_POSITION_PROPERTY_DOUBLE p) {
   }
   return 0;
 }
-inline string PositionGetString(ENUM_POSITION_PROPERTY_STRING p) {
+inline string PositionGetString(ENUM_POSITION_PROPERTY_STRING p) { Term().calls++;
   const EmuPosition &x = Term().selPosition;
   return string((p == POSITION_SYMBOL ? x.symbol : x.comment).c_str());
 }
@@ -264,8 +267,8 @@ inline long EmuOrderInteger(const EmuOrder &x, ENUM_ORDER_PROPERTY_INTEGER p) {
   }
   return 0;
 }
-inline int OrdersTotal() { return int(Term().orders.size()); }
-inline ulong OrderGetTicket(int index) {
+inline int OrdersTotal() { Term().calls++; return int(Term().orders.size()); }
+inline ulong OrderGetTicket(int index) { Term().calls++;
   EmuTerminal &t = Term();
   if (index < 0 || index >= int(t.orders.size())) {
     t.hasSelOrder = false;
@@ -275,7 +278,7 @@ inline ulong OrderGetTicket(int index) {
   t.hasSelOrder = true;
   return t.selOrder.ticket;
 }
-inline bool OrderSelect(ulong ticket) {
+inline bool OrderSelect(ulong ticket) { Term().calls++;
   EmuTerminal &t = Term();
   for (const EmuOrder &o : t.orders)
     if (o.ticket == ticket) {
@@ -286,8 +289,8 @@ inline bool OrderSelect(ulong ticket) {
   t.hasSelOrder = false;
   return false;
 }
-inline long OrderGetInteger(ENUM_ORDER_PROPERTY_INTEGER p) { return EmuOrderInteger(Term().selOrder, p); }
-inline double OrderGetDouble(ENUM_ORDER_PROPERTY_DOUBLE p) {
+inline long OrderGetInteger(ENUM_ORDER_PROPERTY_INTEGER p) { Term().calls++; return EmuOrderInteger(Term().selOrder, p); }
+inline double OrderGetDouble(ENUM_ORDER_PROPERTY_DOUBLE p) { Term().calls++;
   const EmuOrder &x = Term().selOrder;
   switch (p) {
     case ORDER_VOLUME_CURRENT: return x.volume_current;
@@ -299,7 +302,7 @@ inline double OrderGetDouble(ENUM_ORDER_PROPERTY_DOUBLE p) {
   }
   return 0;
 }
-inline string OrderGetString(ENUM_ORDER_PROPERTY_STRING p) {
+inline string OrderGetString(ENUM_ORDER_PROPERTY_STRING p) { Term().calls++;
   const EmuOrder &x = Term().selOrder;
   return string((p == ORDER_SYMBOL ? x.symbol : x.comment).c_str());
 }
@@ -312,26 +315,28 @@ inline const EmuOrder *EmuHistoryOrder(ulong ticket) {
 }
 inline const EmuDeal *EmuDealByTicket(ulong ticket) {
   for (const EmuDeal &d : Term().deals)
-    if (d.ticket == ticket) return &d;
+    if (d.ticket == ticket && Emu().tickMs >= d.visibleAtMs) return &d;
   return nullptr;
 }
-inline bool HistoryOrderSelect(ulong ticket) { return EmuHistoryOrder(ticket) != nullptr; }
+inline bool HistoryOrderSelect(ulong ticket) { Term().calls++; return EmuHistoryOrder(ticket) != nullptr; }
 inline long HistoryOrderGetInteger(ulong ticket, ENUM_ORDER_PROPERTY_INTEGER p) {
   const EmuOrder *o = EmuHistoryOrder(ticket);
   return o ? EmuOrderInteger(*o, p) : 0;
 }
-inline bool HistoryDealSelect(ulong ticket) { return EmuDealByTicket(ticket) != nullptr; }
+inline bool HistoryDealSelect(ulong ticket) { Term().calls++; return EmuDealByTicket(ticket) != nullptr; }
 
-// HistorySelectByPosition fills the program's history list with the position's deals (oldest first);
-// HistoryDealsTotal/HistoryDealGetTicket read that list.
+// HistorySelectByPosition(position_id) takes the position IDENTIFIER, not its ticket
+// (https://www.mql5.com/en/docs/trading/historyselectbyposition) and fills the program's history list with
+// the position's deals that have reached the terminal; HistoryDealsTotal/HistoryDealGetTicket read that list.
+// A deal can reach history after the position left PositionsTotal() (EmuDeal::visibleAtMs).
 inline std::vector<ulong> &EmuSelectedDeals() {
   static std::vector<ulong> v;
   return v;
 }
-inline bool HistorySelectByPosition(long position_id) {
+inline bool HistorySelectByPosition(long position_id) { Term().calls++;
   EmuSelectedDeals().clear();
   for (const EmuDeal &d : Term().deals)
-    if (d.position_id == position_id) EmuSelectedDeals().push_back(d.ticket);
+    if (d.position_id == position_id && Emu().tickMs >= d.visibleAtMs) EmuSelectedDeals().push_back(d.ticket);
   return true;
 }
 inline int HistoryDealsTotal() { return int(EmuSelectedDeals().size()); }
