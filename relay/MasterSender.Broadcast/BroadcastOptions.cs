@@ -16,6 +16,13 @@ public sealed class ApiOptions
     public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(30);
     public int MaxRetries { get; set; } = 3;
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Failed calls in a row (each after its quick retries) that open the circuit: broadcasts then wait.</summary>
+    public int FailuresToOpen { get; set; } = 5;
+
+    /// <summary>How long the open circuit holds broadcasts back before one goes as a probe; short, because the
+    /// waiting signals go the moment a probe gets an answer, and an OPEN must not wait long.</summary>
+    public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 /// <summary>Section <c>Signals</c>.</summary>
@@ -65,6 +72,16 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (options.AttemptTimeout <= TimeSpan.Zero || options.TotalTimeout < options.AttemptTimeout)
         {
             return ValidateOptionsResult.Fail("Api:AttemptTimeout must be positive and Api:TotalTimeout at least as long.");
+        }
+
+        if (options.FailuresToOpen is < 1 or > 1000)
+        {
+            return ValidateOptionsResult.Fail($"Api:FailuresToOpen must be between 1 and 1000, got {options.FailuresToOpen}.");
+        }
+
+        if (options.BreakDuration <= TimeSpan.Zero || options.BreakDuration > TimeSpan.FromMinutes(5))
+        {
+            return ValidateOptionsResult.Fail($"Api:BreakDuration must be positive and at most 00:05:00, got {options.BreakDuration}.");
         }
 
         return options.MaxRetries is < 0 or > 10

@@ -9,7 +9,7 @@ namespace MasterSender.Broadcast;
 /// One delivery attempt of one stored signal and what it leads to (docs/api-contract.md, "What the relay does with
 /// each answer"). Returns the signal's state afterwards; Pending comes with when to try again.
 /// </summary>
-public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session, ApiClient api, IOptions<SignalOptions> options, TimeProvider time, ILogger<SignalSender> log)
+public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session, ApiClient api, ApiHealth health, IOptions<SignalOptions> options, TimeProvider time, ILogger<SignalSender> log)
 {
     private readonly SignalOptions settings = options.Value;
 
@@ -32,6 +32,13 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
             await outbox.MarkRejectedAsync(signal.Id, signal.Attempts, refusal).ConfigureAwait(false);
             LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, refusal);
             return new(OutboxState.Rejected);
+        }
+
+        // Held back by the open circuit: not an attempt. Nothing is written; the signal goes when the API answers again.
+        var admission = health.Admit();
+        if (!admission.Go)
+        {
+            return new(OutboxState.Pending, admission.RetryAtMs, HeldBack: true);
         }
 
         var token = await session.GetTokenAsync(cancellationToken).ConfigureAwait(false);
@@ -105,5 +112,6 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
     private partial void LogWillRetry(string action, long ticket, string idempotencyKey, int attempts, string error, long delayMs);
 }
 
-/// <summary>A signal's state after one delivery attempt; for Pending, when it may be tried again (Unix ms).</summary>
-public readonly record struct DeliveryOutcome(OutboxState State, long? NextAttemptAtMs = null);
+/// <summary>A signal's state after one delivery attempt; for Pending, when it may be tried again (Unix ms).
+/// <paramref name="HeldBack"/>: the circuit was open, so no attempt was made and nothing about the signal changed.</summary>
+public readonly record struct DeliveryOutcome(OutboxState State, long? NextAttemptAtMs = null, bool HeldBack = false);

@@ -31,6 +31,8 @@ public static class HelpText
           Api:TotalTimeout           One delivery attempt including its quick retries (default 00:00:30).
           Api:MaxRetries             Quick retries inside one delivery attempt, jittered, Retry-After honoured (default 3).
           Api:RetryDelay             First quick-retry delay (default 00:00:00.200).
+          Api:FailuresToOpen         Failed calls in a row that open the circuit: signals then wait (default 5).
+          Api:BreakDuration          How long the open circuit waits before one signal goes as a probe (default 00:00:01).
           Ingress:Port               TCP port on 127.0.0.1 for the EA (default {{IngressOptions.DefaultPort}}); set the EA's RelayPort to match.
           Ingress:PairingKey         If set, only an EA with the same PairingKey input is accepted.
           Ingress:TerminalTimeout    Silence after which the terminal counts as disconnected (default 00:00:05).
