@@ -45,7 +45,7 @@ public static class HelpText
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).
           Storage:Path               Data folder: outbox database, logs, protected keys (default: the user's local app data).
-          Storage:LockFile           Single-instance lock file (default: the temp folder).
+                                     One relay per data folder: a second start on the same folder exits with code 3.
           Logs:Console               Also log to the console (default true); the daily file in the data folder is always written.
           Storage:KeepHistory        How long finished signals stay in the outbox and the page's log (default 30.00:00:00).
 

@@ -18,12 +18,10 @@ public static class RelayRunner
     {
         ArgumentNullException.ThrowIfNull(command);
         await using var demo = command.Verb == RelayVerb.Demo ? await Demo.DemoSetup.StartAsync(command) : null;
-        WebApplication app;
+        WebApplicationBuilder builder;
         try
         {
-            var builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
-            demo?.AddServices(builder);
-            app = RelayApp.Build(builder);
+            builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
         }
         catch (InvalidOperationException exception)
         {
@@ -31,12 +29,26 @@ public static class RelayRunner
             return ExitStartFailed;
         }
 
-        var lockFile = app.Configuration["Storage:LockFile"] ?? DataPaths.DefaultLockFile();
-        using var instance = SingleInstanceLock.TryAcquire(lockFile, out var holder);
+        // The lock lives in the data folder itself, and is taken before anything opens the outbox: two relays can never
+        // share one outbox, whatever their environment (service and user session, systemd and cron, other TMPDIRs).
+        var dataFolder = builder.Configuration["Storage:Path"]!;
+        using var instance = SingleInstanceLock.TryAcquire(DataPaths.LockFile(dataFolder), out var holder);
         if (instance is null)
         {
-            await Console.Error.WriteLineAsync($"MasterSender relay is already running ({holder}). Only one relay may run per user; stop it first, or open its status page.");
+            await Console.Error.WriteLineAsync($"MasterSender relay is already running on {dataFolder} ({holder}). Only one relay may use a data folder; stop it first, or open its status page.");
             return ExitAlreadyRunning;
+        }
+
+        WebApplication app;
+        try
+        {
+            demo?.AddServices(builder);
+            app = RelayApp.Build(builder);
+        }
+        catch (InvalidOperationException exception)
+        {
+            await Console.Error.WriteLineAsync("Configuration error: " + exception.Message);
+            return ExitStartFailed;
         }
 
         try

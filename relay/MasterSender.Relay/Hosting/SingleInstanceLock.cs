@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace MasterSender.Relay.Hosting;
 
 /// <summary>
-/// One relay per user: an exclusive OS lock on a file (flock on Linux, a share-none handle on Windows) that the OS
-/// releases when the process dies, crash included. Beside it, a small note with the pid and page URL lets a second
-/// start say who is running.
+/// One relay per data folder: an exclusive OS lock on <c>relay.lock</c> inside it (flock on Linux, a share-none handle
+/// on Windows), held for the life of the process and released by the OS when it dies, crash included. Beside it, a
+/// small note with the pid and page URL lets a second start say who is running.
 /// </summary>
 public sealed class SingleInstanceLock : IDisposable
 {

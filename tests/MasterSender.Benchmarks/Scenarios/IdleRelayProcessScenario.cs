@@ -125,7 +125,7 @@ internal static partial class IdleRelayProcessScenario
         foreach (var argument in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll"), "run",
-            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={folder}", $"--Storage:LockFile={Path.Combine(folder, "relay.lock")}",
+            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={folder}",
             $"--Api:Url={apiUrl}", $"--Api:Username={SandboxHost.User}", $"--Api:Password={SandboxHost.Password}",
         })
         {
