@@ -64,6 +64,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
+        if (string.IsNullOrWhiteSpace(options.Url))
+        {
+            return ValidateOptionsResult.Fail("Api:Url is not set: give the signal API's base URL in appsettings.json next to the exe, the environment variable MasterSender__Api__Url, or --Api:Url=https://….");
+        }
+
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             return ValidateOptionsResult.Fail($"Api:Url must be an absolute http(s) URL of the central API, got '{options.Url}'.");

@@ -49,6 +49,9 @@ public static class HelpText
           Logs:Console               Also log to the console (default true); the daily file in the data folder is always written.
           Storage:KeepHistory        How long finished signals stay in the outbox and the page's log (default 30.00:00:00).
 
+        Exit codes: 0 stopped normally or logged in; 1 login refused; 2 unknown command; 3 another relay runs on this
+        data folder; 4 could not start (the reason is one line on stderr and in the log file, e.g. Api:Url not set).
+
         Status page: http://127.0.0.1:<Status:Port>/  (JSON: /api/status, /api/signals)
         """;
 }

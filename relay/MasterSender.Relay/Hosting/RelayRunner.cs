@@ -11,67 +11,74 @@ namespace MasterSender.Relay.Hosting;
 /// <summary>`run` and `demo`: take the single-instance lock, start, say where the page is, run until stopped.</summary>
 public static class RelayRunner
 {
+    /// <summary>Another relay runs on the same data folder.</summary>
     public const int ExitAlreadyRunning = 3;
+
+    /// <summary>The relay could not start (a setting missing or wrong, a port taken…): one line on stderr and in the log file says why.</summary>
     public const int ExitStartFailed = 4;
 
     public static async Task<int> RunAsync(RelayCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        await using var demo = command.Verb == RelayVerb.Demo ? await Demo.DemoSetup.StartAsync(command) : null;
-        WebApplicationBuilder builder;
+        var dataFolder = command.Verb == RelayVerb.Demo ? Path.Combine(DataPaths.DefaultDataFolder(), "demo") : DataPaths.DefaultDataFolder();
+        Demo.DemoSetup? demo = null;
+        SingleInstanceLock? instance = null;
+        WebApplication? app = null;
         try
         {
-            builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
-        }
-        catch (InvalidOperationException exception)
-        {
-            await Console.Error.WriteLineAsync("Configuration error: " + exception.Message);
-            return ExitStartFailed;
-        }
+            try
+            {
+                demo = command.Verb == RelayVerb.Demo ? await Demo.DemoSetup.StartAsync(command) : null;
+                var builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
 
-        // The lock lives in the data folder itself, and is taken before anything opens the outbox: two relays can never
-        // share one outbox, whatever their environment (service and user session, systemd and cron, other TMPDIRs).
-        var dataFolder = builder.Configuration["Storage:Path"]!;
-        using var instance = SingleInstanceLock.TryAcquire(DataPaths.LockFile(dataFolder), out var holder);
-        if (instance is null)
-        {
-            await Console.Error.WriteLineAsync($"MasterSender relay is already running on {dataFolder} ({holder}). Only one relay may use a data folder; stop it first, or open its status page.");
-            return ExitAlreadyRunning;
-        }
+                // The lock lives in the data folder itself, and is taken before anything opens the outbox: two relays
+                // can never share one outbox, whatever their environment (service and user session, systemd and cron).
+                dataFolder = builder.Configuration["Storage:Path"]!;
+                instance = SingleInstanceLock.TryAcquire(DataPaths.LockFile(dataFolder), out var holder);
+                if (instance is null)
+                {
+                    await StartFailure.ReportAsync($"MasterSender relay is already running on {dataFolder} ({holder}). Only one relay may use a data folder; stop it first, or open its status page.", dataFolder);
+                    return ExitAlreadyRunning;
+                }
 
-        WebApplication app;
-        try
-        {
-            demo?.AddServices(builder);
-            app = RelayApp.Build(builder);
-        }
-        catch (InvalidOperationException exception)
-        {
-            await Console.Error.WriteLineAsync("Configuration error: " + exception.Message);
-            return ExitStartFailed;
-        }
+                demo?.AddServices(builder);
+                app = RelayApp.Build(builder);
+                await app.StartAsync();
+            }
+#pragma warning disable CA1031 // No start-up failure may go unhandled (exit 134, nothing in the log): each is one line and exit 4.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                await StartFailure.ReportAsync(exception, dataFolder);
+                return ExitStartFailed;
+            }
 
-        try
-        {
-            await app.StartAsync();
-        }
-        catch (Exception exception) when (exception is IngressStartException or IOException or Microsoft.Extensions.Options.OptionsValidationException)
-        {
-            await Console.Error.WriteLineAsync("Could not start: " + exception.Message);
-            return ExitStartFailed;
-        }
+            var pageUrl = PageUrl(app);
+            instance.Announce(pageUrl);
+            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay")
+                .LogInformation("Status page: {PageUrl}", pageUrl);
+            await Console.Out.WriteLineAsync($"MasterSender relay is running. Status page: {pageUrl}  (EA port {app.Services.GetRequiredService<IngressService>().Port}; Ctrl+C to stop)");
+            if (demo is not null)
+            {
+                await Console.Out.WriteLineAsync(demo.Describe());
+            }
 
-        var pageUrl = PageUrl(app);
-        instance.Announce(pageUrl);
-        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay")
-            .LogInformation("Status page: {PageUrl}", pageUrl);
-        await Console.Out.WriteLineAsync($"MasterSender relay is running. Status page: {pageUrl}  (EA port {app.Services.GetRequiredService<IngressService>().Port}; Ctrl+C to stop)");
-        if (demo is not null)
-        {
-            await Console.Out.WriteLineAsync(demo.Describe());
+            await app.WaitForShutdownAsync();
+            return 0;
         }
-        await app.WaitForShutdownAsync();
-        return 0;
+        finally
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            instance?.Dispose();
+            if (demo is not null)
+            {
+                await demo.DisposeAsync();
+            }
+        }
     }
 
     public static string PageUrl(WebApplication app)
