@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
 
 namespace MasterSender.Relay.Status;
 
@@ -81,12 +82,14 @@ public static class StatusEndpoints
             : TypedResults.Problem("Missing or invalid antiforgery token: reload the page.", statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>Server-sent events: a <c>status</c> event at once, then whenever something changed (checked at least
-    /// every <see cref="KeepAlive"/>, which also keeps proxies and the browser from timing out).</summary>
-    private static async Task StreamEvents(HttpContext context, IStatusSources sources, ChangeFeed changes, TimeProvider time)
+    /// every <see cref="KeepAlive"/>, which also keeps proxies and the browser from timing out). Ends when the browser
+    /// goes or the relay stops: an open page must not hold a stopping relay (Kestrel waits for open requests).</summary>
+    private static async Task StreamEvents(HttpContext context, IStatusSources sources, ChangeFeed changes, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
-        var cancel = context.RequestAborted;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancel = stopping.Token;
         string? last = null;
         while (!cancel.IsCancellationRequested)
         {
