@@ -48,7 +48,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         }
 
         var outcome = await api.BroadcastAsync(signal.Body, token, cancellationToken).ConfigureAwait(false);
-        if (outcome.Result == BroadcastResult.Unauthorized && await session.RenewTokenAsync(token, cancellationToken).ConfigureAwait(false) is { } renewed)
+        if (outcome.Result == BroadcastResult.Unauthorized && await session.RenewTokenAsync(token, outcome.Message, cancellationToken).ConfigureAwait(false) is { } renewed)
         {
             outcome = await api.BroadcastAsync(signal.Body, renewed, cancellationToken).ConfigureAwait(false);
         }
@@ -56,6 +56,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         switch (outcome.Result)
         {
             case BroadcastResult.Sent or BroadcastResult.Duplicate:
+                session.TokenAccepted();
                 var latency = time.GetUtcNow().ToUnixTimeMilliseconds() - signal.CreatedAtMs;
                 await outbox.MarkSentAsync(signal.Id, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null).ConfigureAwait(false);
                 LogSent(signal.Action, signal.Ticket, signal.IdempotencyKey, latency, attempts);
