@@ -42,7 +42,7 @@ public sealed class ApiClient(IHttpClientFactory clients, ApiHealth health)
         using var response = await SendAsync(request, "GET /users/me", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            throw new ApiException("GET /users/me answered 401 with a fresh token.", credentialsRefused: true);
+            throw new ApiException("GET /users/me answered 401: the token is refused.", credentialsRefused: true);
         }
 
         using var json = await ReadJsonAsync(response, "GET /users/me", cancellationToken).ConfigureAwait(false);

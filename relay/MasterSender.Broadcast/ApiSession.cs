@@ -57,9 +57,10 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     /// <summary>Why the last login failed, for the page; null after a successful one. Never contains a secret.</summary>
     public string? LastError { get; private set; }
 
-    public bool HasCredentials => tokens.Credentials is not null;
+    /// <summary>A password to log in with, or a stored session (token) to go on with.</summary>
+    public bool HasCredentials => tokens.Credentials is not null || tokens.Token is not null;
 
-    public string? Username => tokens.Credentials?.Username;
+    public string? Username => tokens.Username;
 
     /// <summary>Login, logout, or a failed login: the page and delivery re-read the session.</summary>
     public event Action? Changed;
@@ -143,6 +144,42 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
         }
     }
 
+    /// <summary>
+    /// After a restart with a stored token: reads the profile with it. A 401 means the token is no longer good, and
+    /// without the password (never stored) the page asks the user to log in again.
+    /// </summary>
+    public async Task RefreshProfileAsync(CancellationToken cancellationToken)
+    {
+        await loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (tokens.Token is not { } token || Profile is not null)
+            {
+                return;
+            }
+
+            try
+            {
+                Adopt(await api.GetProfileAsync(token, cancellationToken).ConfigureAwait(false));
+                LastError = null;
+            }
+            catch (ApiException failure) when (failure.CredentialsRefused)
+            {
+                await LogInLockedAsync(token, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ApiException failure)
+            {
+                LastError = failure.Message;
+            }
+        }
+        finally
+        {
+            loginGate.Release();
+        }
+
+        Changed?.Invoke();
+    }
+
     /// <summary>The account guard: only <c>allowed_mt5_id</c> is served; a different terminal path is reported, not refused.</summary>
     public AccountCheck CheckTerminal(long login, string? terminalPath)
     {
@@ -199,7 +236,10 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
             tokens.Token = null;
             if (tokens.Credentials is not { } login)
             {
-                LastError = "no credentials: set Api:Username and Api:Password or log in on the status page";
+                // The password is never stored: after a restart, a token the API no longer takes needs a person.
+                LastError = tokens.Username is { } user
+                    ? $"the API no longer accepts the stored session of {user}: log in again on the status page (or with `login`)"
+                    : "no credentials: set Api:Username and Api:Password or log in on the status page";
                 return null;
             }
 

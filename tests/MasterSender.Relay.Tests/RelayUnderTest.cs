@@ -31,6 +31,7 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public string PageUrl => RelayRunner.PageUrl(App);
     public int PagePort => new Uri(PageUrl).Port;
     public string DataFolder => _folder;
+    public string ApiUrl => _sandbox.Urls.First();
     public string EaEndpoint => $"tcp://127.0.0.1:{App.Services.GetRequiredService<IngressService>().Port}";
 
     public static async Task<RelayUnderTest> StartAsync()

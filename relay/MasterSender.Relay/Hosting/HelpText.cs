@@ -16,9 +16,9 @@ public static class HelpText
           demo      Run the whole pipeline with a simulated terminal and a local sandbox API, and print the
                     status page URL. With Api:Url, Api:Username and Api:Password it sends to that API instead,
                     trading as the account the API allows.
-          login     Log in to the signal API (asks for the password without echo) and store the session
-                    protected with ASP.NET Core Data Protection, for headless machines.
-          logout    Forget the stored session and credentials.
+          login     Log in to the signal API (asks for the password without echo) and store the session token
+                    (never the password) protected with ASP.NET Core Data Protection, for headless machines.
+          logout    Forget the stored session.
           --help    This text.
 
         Configuration keys (appsettings.json next to the exe, environment variables MasterSender__Section__Key,

@@ -34,7 +34,7 @@ public static class LoginCommand
         if (command.Verb == RelayVerb.Logout)
         {
             session.Logout();
-            Console.WriteLine("Logged out: the stored session and credentials are forgotten. Restart the relay for it to take effect.");
+            Console.WriteLine("Logged out: the stored session is forgotten. Restart the relay for it to take effect.");
             return 0;
         }
 

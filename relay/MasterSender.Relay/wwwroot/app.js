@@ -46,6 +46,8 @@ function renderStatus(s) {
   $("api-badge").className = "badge " + (api.logged_in ? "on" : "off");
   $("api-badge").title = api.last_error || api.url || "";
   $("login-card").hidden = api.logged_in;
+  $("login-reason").hidden = api.logged_in || !api.last_error;
+  $("login-reason").textContent = api.last_error || "";
   $("logout").hidden = !api.logged_in;
 
   const t = s.terminal;
