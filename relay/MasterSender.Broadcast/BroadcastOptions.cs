@@ -8,6 +8,13 @@ public sealed class ApiOptions
     public const string Section = "Api";
 
     public string Url { get; set; } = "";
+
+    /// <summary><c>Api:AllowInsecureHttp</c>: accept <c>http://</c> for a host other than this machine. The password
+    /// and the token (also the signing key) then cross the network in clear; the status page says so in red.</summary>
+    public bool AllowInsecureHttp { get; set; }
+
+    /// <summary>Credentials would cross the network unencrypted: http:// to a host that is not this machine.</summary>
+    public bool IsInsecure => Uri.TryCreate(Url, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback;
     public string? Username { get; set; }
     public string? Password { get; set; }
 
@@ -72,6 +79,11 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
         if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
         {
             return ValidateOptionsResult.Fail($"Api:Url must be an absolute http(s) URL of the central API, got '{options.Url}'.");
+        }
+
+        if (options.IsInsecure && !options.AllowInsecureHttp)
+        {
+            return ValidateOptionsResult.Fail($"Api:Url is http:// to {url.Host}: the password and the token would cross the network in clear. Use https://, or set Api:AllowInsecureHttp=true to accept that (the status page then shows a warning).");
         }
 
         if (options.AttemptTimeout <= TimeSpan.Zero || options.TotalTimeout < options.AttemptTimeout)

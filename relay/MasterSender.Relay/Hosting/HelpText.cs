@@ -24,7 +24,9 @@ public static class HelpText
         Configuration keys (appsettings.json next to the exe, environment variables MasterSender__Section__Key,
         or the command line as --Section:Key=value; the seed's config_sender.json is read too: api.url and
         service.loop_interval):
-          Api:Url                    Base URL of the signal API (e.g. https://api.example.com).
+          Api:Url                    Base URL of the signal API (e.g. https://api.example.com); http:// only to this machine.
+          Api:AllowInsecureHttp      Accept http:// to another host (default false): password and token then cross the
+                                     network in clear, and the status page shows a red warning.
           Api:Username               Login user name (or use the status page or `login`).
           Api:Password               Login password (never logged; prefer the status page or `login`).
           Api:AttemptTimeout         One HTTP attempt to the API (default 00:00:10).

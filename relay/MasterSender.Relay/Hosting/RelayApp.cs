@@ -79,6 +79,7 @@ public static class RelayApp
         };
         delivery.Completed += (_, _) => changes.Notify();
         app.Services.GetRequiredService<ApiSession>().Changed += changes.Notify;
+        app.Services.GetRequiredService<ApiHealth>().Changed += changes.Notify;
         app.Services.GetRequiredService<MasterSender.Core.Terminal.ITerminalStatusSource>().Changed += _ => changes.Notify();
         return app;
     }

@@ -42,9 +42,12 @@ function renderStatus(s) {
   $("demo-badge").hidden = !s.relay.demo;
 
   const api = s.api;
-  $("api-badge").textContent = api.logged_in ? `API: ${api.username}` : "API: not logged in";
-  $("api-badge").className = "badge " + (api.logged_in ? "on" : "off");
+  // Trouble must not look green: a failing API is amber, an open circuit (signals waiting) red, with the problem.
+  const trouble = api.state === "circuit_open" ? "API down, signals waiting" : api.state === "failing" ? "API trouble" : null;
+  $("api-badge").textContent = !api.logged_in ? "API: not logged in" : trouble ? `${trouble}: ${api.problem}` : `API: ${api.username}`;
+  $("api-badge").className = "badge " + (!api.logged_in || api.state === "circuit_open" ? "off" : api.state === "failing" ? "warn" : "on");
   $("api-badge").title = api.last_error || api.url || "";
+  $("insecure-warning").hidden = !api.insecure;
   $("login-card").hidden = api.logged_in;
   $("login-reason").hidden = api.logged_in || !api.last_error;
   $("login-reason").textContent = api.last_error || "";
