@@ -92,7 +92,9 @@ public static class RelayApp
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // Polly logs every quick retry with the exception's stack trace (about 200 lines for one failed login). The
+            // relay writes one line per failed call with its cause (login, signal, status report), so Polly says nothing.
+            .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
             // Async: the delivery and ingress threads log every signal; they hand the event to a queue instead of
             // waiting on the console (journald, a slow terminal) and the file. Disposing the logger at shutdown
