@@ -53,7 +53,7 @@ public sealed partial class ApiHealth
         this.log = log;
     }
 
-    /// <summary>The API answered again after failing: every signal waiting for it may go now.</summary>
+    /// <summary>The API answered again after the circuit was open: every signal waiting for it may go now.</summary>
     public event Action? Recovered;
 
     /// <summary>The state, the problem or the next probe's time changed (the page re-renders, delivery re-plans).</summary>
@@ -117,9 +117,13 @@ public sealed partial class ApiHealth
     public void Answered()
     {
         bool recovered;
+        bool changed;
         lock (gate)
         {
-            recovered = state != ApiState.Ok;
+            // Only the end of an open circuit releases everything at once: a single failure among successes (a
+            // flapping API) leaves each signal to its own backoff instead of retrying the whole outbox each time.
+            recovered = state == ApiState.CircuitOpen;
+            changed = state != ApiState.Ok;
             state = ApiState.Ok;
             failuresInRow = 0;
             problem = null;
@@ -129,7 +133,15 @@ public sealed partial class ApiHealth
         if (recovered)
         {
             LogRecovered();
+        }
+
+        if (changed)
+        {
             Changed?.Invoke();
+        }
+
+        if (recovered)
+        {
             Recovered?.Invoke();
         }
     }

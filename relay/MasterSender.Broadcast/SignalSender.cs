@@ -83,12 +83,25 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
 
     private async Task<DeliveryOutcome> RetryLaterAsync(OutboxSignal signal, int attempts, string error)
     {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var delay = Backoff(attempts);
-        var next = time.GetUtcNow().ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds;
+        var next = now + (long)delay.TotalMilliseconds;
+        if (LastChanceMs(signal) is { } lastChance && next > lastChance)
+        {
+            // An OPEN's backoff must not outlast its life: it gets a last try a second before it would expire.
+            next = Math.Max(now, lastChance);
+            delay = TimeSpan.FromMilliseconds(next - now);
+        }
+
         await outbox.RecordFailureAsync(signal.Id, attempts, error, next).ConfigureAwait(false);
         LogWillRetry(signal.Action, signal.Ticket, signal.IdempotencyKey, attempts, error, (long)delay.TotalMilliseconds);
         return new(OutboxState.Pending, next);
     }
+
+    private long? LastChanceMs(OutboxSignal signal) =>
+        SignalActionNames.TryParse(signal.Action, out var action) && action.CanExpire()
+            ? signal.DetectedAtMs + (long)settings.MaxOpenAge.TotalMilliseconds - 1_000
+            : null;
 
     /// <summary>1 s, 2 s, 4 s … capped at Signals:MaxRetryDelay, with ±20 % jitter so many tickets do not retry in step.</summary>
     private TimeSpan Backoff(int attempts)

@@ -67,6 +67,23 @@ public sealed class OutageTests(ITestOutputHelper output)
         Assert.Contains("503", relay.Health.View().Problem, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AnOpenInLongBackoff_GetsALastTryBeforeItExpires_AndGoesWhenTheApiAnswers()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Api:MaxRetries"] = "0", ["Api:FailuresToOpen"] = "1000", ["Signals:MaxOpenAge"] = "00:00:20" });
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        await Eventually.TrueAsync(() => api.State.StatusReports.Count > 0, "the status report at start answered");
+
+        // Five failures: backoffs 1 + 2 + 4 + 8 s (±20 %) put the fifth at 12-18 s, and its 16 s backoff past 20 s.
+        api.State.Faults.FailNext(5);
+        relay.Commit([Signals.Make(1, 1, SignalAction.Open, relay.NowMs)]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Pending == 0, "the OPEN sent or expired", relay.Time, TimeSpan.FromMilliseconds(100));
+        Assert.Equal(1, relay.Outbox.Counts().Sent);
+        Assert.Equal(6, relay.Outbox.Recent(1).Single().Attempts);
+    }
+
     /// <summary>
     /// Moves the relay's fake clock in 100 ms steps. Before each step the API must have answered everything in flight;
     /// the short real pause after it only paces the clock so the relay acts on each step (what the test asserts does
