@@ -13,7 +13,7 @@ namespace MasterSender.Broadcast;
 /// chain is the Polly pipeline (timeouts, jittered quick retries) and then the per-attempt signer. Every call's outcome
 /// goes to <see cref="ApiHealth"/>, the relay's circuit breaker and the page's view of the API.
 /// </summary>
-public sealed class ApiClient(IHttpClientFactory clients, ApiHealth health)
+public sealed class ApiClient(IHttpClientFactory clients, ApiHealth health, Microsoft.Extensions.Options.IOptions<ApiOptions> options)
 {
     public const string HttpClientName = "MasterSender.CentralApi";
     private static readonly JsonSerializerOptions StatusJson = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
@@ -147,6 +147,12 @@ public sealed class ApiClient(IHttpClientFactory clients, ApiHealth health)
     {
         using (request)
         {
+            if (!options.Value.IsConfigured)
+            {
+                // Not the API's fault: nothing is reported to ApiHealth, and the page asks for the URL.
+                throw new ApiException($"{call}: Api:Url is not set: enter the signal API's address on the status page");
+            }
+
             var http = clients.CreateClient(HttpClientName);
             HttpResponseMessage response;
             try

@@ -15,6 +15,22 @@ public sealed class ApiOptions
 
     /// <summary>Credentials would cross the network unencrypted: http:// to a host that is not this machine.</summary>
     public bool IsInsecure => Uri.TryCreate(Url, UriKind.Absolute, out var url) && url.Scheme == Uri.UriSchemeHttp && !url.IsLoopback;
+
+    /// <summary>No URL yet: the relay runs and its status page asks for one.</summary>
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Url);
+
+    /// <summary>Why <paramref name="url"/> cannot be the API's address, or null when it can.</summary>
+    public static string? CheckUrl(string url, bool allowInsecureHttp)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var parsed) || (parsed.Scheme != Uri.UriSchemeHttp && parsed.Scheme != Uri.UriSchemeHttps))
+        {
+            return $"Api:Url must be an absolute http(s) URL of the central API, got '{url}'.";
+        }
+
+        return parsed.Scheme == Uri.UriSchemeHttp && !parsed.IsLoopback && !allowInsecureHttp
+            ? $"Api:Url is http:// to {parsed.Host}: the password and the token would cross the network in clear. Use https://, or set Api:AllowInsecureHttp=true to accept that (the status page then shows a warning)."
+            : null;
+    }
     public string? Username { get; set; }
     public string? Password { get; set; }
 
@@ -71,19 +87,10 @@ internal sealed class ApiOptionsValidator : IValidateOptions<ApiOptions>
 {
     public ValidateOptionsResult Validate(string? name, ApiOptions options)
     {
-        if (string.IsNullOrWhiteSpace(options.Url))
+        // No URL is allowed: the relay runs, sends nothing, and its status page asks for the address.
+        if (options.IsConfigured && ApiOptions.CheckUrl(options.Url, options.AllowInsecureHttp) is { } wrong)
         {
-            return ValidateOptionsResult.Fail("Api:Url is not set: give the signal API's base URL in appsettings.json next to the exe, the environment variable MasterSender__Api__Url, or --Api:Url=https://….");
-        }
-
-        if (!Uri.TryCreate(options.Url, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttp && url.Scheme != Uri.UriSchemeHttps))
-        {
-            return ValidateOptionsResult.Fail($"Api:Url must be an absolute http(s) URL of the central API, got '{options.Url}'.");
-        }
-
-        if (options.IsInsecure && !options.AllowInsecureHttp)
-        {
-            return ValidateOptionsResult.Fail($"Api:Url is http:// to {url.Host}: the password and the token would cross the network in clear. Use https://, or set Api:AllowInsecureHttp=true to accept that (the status page then shows a warning).");
+            return ValidateOptionsResult.Fail(wrong);
         }
 
         if (options.AttemptTimeout <= TimeSpan.Zero || options.TotalTimeout < options.AttemptTimeout)

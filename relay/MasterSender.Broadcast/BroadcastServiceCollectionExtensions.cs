@@ -50,7 +50,11 @@ public static class BroadcastServiceCollectionExtensions
         var client = services.AddHttpClient(ApiClient.HttpClientName, (sp, http) =>
             {
                 var url = sp.GetRequiredService<IOptions<ApiOptions>>().Value.Url;
-                http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+                if (!string.IsNullOrWhiteSpace(url))
+                {
+                    http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+                }
+
                 http.Timeout = Timeout.InfiniteTimeSpan; // The pipeline's timeouts rule, on the TimeProvider.
             });
         client.AddResilienceHandler("central-api", ConfigurePipeline);

@@ -69,7 +69,7 @@ internal sealed class RelayProcess : IDisposable
         }
     }
 
-    public static RelayProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public static RelayProcess Start(IEnumerable<string> arguments, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll"));
@@ -78,9 +78,17 @@ internal sealed class RelayProcess : IDisposable
             info.ArgumentList.Add(argument);
         }
 
-        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
-            info.Environment[name] = value;
+            // Null: not set at all (an empty value would still override lower configuration sources).
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         return new RelayProcess(Process.Start(info)!);
@@ -93,6 +101,27 @@ internal sealed class RelayProcess : IDisposable
         Assert.True(line.Length > 0, $"The relay ended before it ran. Output:\n{Output}\nErrors:\n{Error}");
         var start = line.IndexOf("http://", StringComparison.Ordinal);
         return line[start..line.IndexOf(' ', start)];
+    }
+
+    /// <summary>Polls the output, with a deadline, until the relay said it runs for the <paramref name="nth"/> time
+    /// (it restarts in place after a setting is saved on its page); returns that status page URL.</summary>
+    public async Task<string> WaitUntilRunningAsync(int nth)
+    {
+        const string Marker = "is running. Status page: ";
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (true)
+        {
+            var lines = Output.Split('\n').Where(line => line.Contains(Marker, StringComparison.Ordinal)).ToList();
+            if (lines.Count >= nth)
+            {
+                var line = lines[nth - 1];
+                var start = line.IndexOf("http://", StringComparison.Ordinal);
+                return line[start..line.IndexOf(' ', start)];
+            }
+
+            Assert.True(DateTime.UtcNow < deadline && !Process.HasExited, $"The relay did not run a {nth}th time. Output:\n{Output}\nErrors:\n{Error}");
+            await Task.Delay(20);
+        }
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan deadline)

@@ -28,7 +28,7 @@ public sealed class SecondInstanceTests : IDisposable
         var temp = Directory.CreateDirectory(Path.Combine(_folder, "env-" + environmentName)).FullName;
         return RelayProcess.Start(
             ["run", "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={Path.Combine(_folder, "data")}", "--Api:Url=http://127.0.0.1:9"],
-            new Dictionary<string, string> { ["TMPDIR"] = temp, ["XDG_RUNTIME_DIR"] = temp });
+            new Dictionary<string, string?> { ["TMPDIR"] = temp, ["XDG_RUNTIME_DIR"] = temp });
     }
 
     [Fact]

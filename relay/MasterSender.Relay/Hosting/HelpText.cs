@@ -25,6 +25,7 @@ public static class HelpText
         or the command line as --Section:Key=value; the seed's config_sender.json is read too: api.url and
         service.loop_interval):
           Api:Url                    Base URL of the signal API (e.g. https://api.example.com); http:// only to this machine.
+                                     Without it, `run` starts and the status page asks for it (kept in settings.json).
           Api:AllowInsecureHttp      Accept http:// to another host (default false): password and token then cross the
                                      network in clear, and the status page shows a red warning.
           Api:Username               Login user name (or use the status page or `login`).
@@ -52,7 +53,7 @@ public static class HelpText
           Storage:KeepHistory        How long finished signals stay in the outbox and the page's log (default 30.00:00:00).
 
         Exit codes: 0 stopped normally or logged in; 1 login refused; 2 unknown command; 3 another relay runs on this
-        data folder; 4 could not start (the reason is one line on stderr and in the log file, e.g. Api:Url not set).
+        data folder; 4 could not start (the reason is one line on stderr and in the log file, e.g. a bad Api:Url).
 
         Status page: http://127.0.0.1:<Status:Port>/  (JSON: /api/status, /api/signals)
         """;

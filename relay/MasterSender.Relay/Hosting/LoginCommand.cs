@@ -30,6 +30,12 @@ public static class LoginCommand
         }
 
         await using var disposeApp = app;
+        if (string.IsNullOrWhiteSpace(app.Configuration["Api:Url"]))
+        {
+            await StartFailure.ReportAsync("Could not start: Api:Url is not set: give the signal API's base URL in appsettings.json next to the exe, the environment variable MasterSender__Api__Url, or --Api:Url=https://….", dataFolder);
+            return RelayRunner.ExitStartFailed;
+        }
+
         var session = app.Services.GetRequiredService<ApiSession>();
         if (command.Verb == RelayVerb.Logout)
         {

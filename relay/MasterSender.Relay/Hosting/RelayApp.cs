@@ -30,6 +30,7 @@ public static class RelayApp
         overrides?.Invoke(builder.Configuration);
 
         var dataFolder = DataPaths.EnsurePrivateFolder(builder.Configuration["Storage:Path"] ?? defaultData);
+        PageSettings.AddTo(builder.Configuration, dataFolder);
         builder.Configuration["Storage:Path"] = dataFolder;
         var status = builder.Configuration.GetSection(StatusOptions.Section).Get<StatusOptions>() ?? new StatusOptions();
 
@@ -43,6 +44,7 @@ public static class RelayApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RelayRuntime(DateTimeOffset.UtcNow, demo, dataFolder));
+        builder.Services.AddSingleton(sp => new PageSettings(dataFolder, sp.GetRequiredService<IHostApplicationLifetime>()));
         builder.Services.AddDataProtection()
             .SetApplicationName("MasterSender")
             .PersistKeysToFileSystem(new DirectoryInfo(DataPaths.EnsurePrivateFolder(Path.Combine(dataFolder, "keys"))))

@@ -23,27 +23,11 @@ public static class RelayRunner
         var dataFolder = command.Verb == RelayVerb.Demo ? Path.Combine(DataPaths.DefaultDataFolder(), "demo") : DataPaths.DefaultDataFolder();
         Demo.DemoSetup? demo = null;
         SingleInstanceLock? instance = null;
-        WebApplication? app = null;
         try
         {
             try
             {
                 demo = command.Verb == RelayVerb.Demo ? await Demo.DemoSetup.StartAsync(command) : null;
-                var builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
-
-                // The lock lives in the data folder itself, and is taken before anything opens the outbox: two relays
-                // can never share one outbox, whatever their environment (service and user session, systemd and cron).
-                dataFolder = builder.Configuration["Storage:Path"]!;
-                instance = SingleInstanceLock.TryAcquire(DataPaths.LockFile(dataFolder), out var holder);
-                if (instance is null)
-                {
-                    await StartFailure.ReportAsync($"MasterSender relay is already running on {dataFolder} ({holder}). Only one relay may use a data folder; stop it first, or open its status page.", dataFolder);
-                    return ExitAlreadyRunning;
-                }
-
-                demo?.AddServices(builder);
-                app = RelayApp.Build(builder);
-                await app.StartAsync();
             }
 #pragma warning disable CA1031 // No start-up failure may go unhandled (exit 134, nothing in the log): each is one line and exit 4.
             catch (Exception exception)
@@ -53,32 +37,92 @@ public static class RelayRunner
                 return ExitStartFailed;
             }
 
-            var pageUrl = PageUrl(app);
-            instance.Announce(pageUrl);
-            app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay")
-                .LogInformation("Status page: {PageUrl}", pageUrl);
-            await Console.Out.WriteLineAsync($"MasterSender relay is running. Status page: {pageUrl}  (EA port {app.Services.GetRequiredService<IngressService>().Port}; Ctrl+C to stop)");
-            if (demo is not null)
+            // Each pass builds and runs the relay; a setting saved on the status page (the API URL) ends a pass and
+            // starts the next, in this process and under the same lock.
+            while (true)
             {
-                await Console.Out.WriteLineAsync(demo.Describe());
-            }
+                WebApplication app;
+                try
+                {
+                    var builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
 
-            await app.WaitForShutdownAsync();
-            return 0;
+                    // The lock lives in the data folder itself, and is taken before anything opens the outbox: two
+                    // relays can never share one outbox, whatever their environment (service and user session).
+                    dataFolder = builder.Configuration["Storage:Path"]!;
+                    if (instance is null)
+                    {
+                        instance = SingleInstanceLock.TryAcquire(DataPaths.LockFile(dataFolder), out var holder);
+                        if (instance is null)
+                        {
+                            await StartFailure.ReportAsync($"MasterSender relay is already running on {dataFolder} ({holder}). Only one relay may use a data folder; stop it first, or open its status page.", dataFolder);
+                            return ExitAlreadyRunning;
+                        }
+                    }
+
+                    demo?.AddServices(builder);
+                    app = RelayApp.Build(builder);
+                }
+#pragma warning disable CA1031 // As above.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    await StartFailure.ReportAsync(exception, dataFolder);
+                    return ExitStartFailed;
+                }
+
+                await using (app)
+                {
+                    if (!await RunOnceAsync(app, instance, demo, dataFolder))
+                    {
+                        return ExitStartFailed;
+                    }
+
+                    if (!app.Services.GetRequiredService<PageSettings>().RestartRequested)
+                    {
+                        return 0;
+                    }
+                }
+
+                await Console.Out.WriteLineAsync("Restarting with the settings saved on the status page.");
+            }
         }
         finally
         {
-            if (app is not null)
-            {
-                await app.DisposeAsync();
-            }
-
             instance?.Dispose();
             if (demo is not null)
             {
                 await demo.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Starts, says where the page is, runs until stopped; false when it could not start.</summary>
+    private static async Task<bool> RunOnceAsync(WebApplication app, SingleInstanceLock instance, Demo.DemoSetup? demo, string dataFolder)
+    {
+        try
+        {
+            await app.StartAsync();
+        }
+#pragma warning disable CA1031 // No start-up failure may go unhandled: one line and exit 4.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            await StartFailure.ReportAsync(exception, dataFolder);
+            return false;
+        }
+
+        var pageUrl = PageUrl(app);
+        instance.Announce(pageUrl);
+        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay")
+            .LogInformation("Status page: {PageUrl}", pageUrl);
+        await Console.Out.WriteLineAsync($"MasterSender relay is running. Status page: {pageUrl}  (EA port {app.Services.GetRequiredService<IngressService>().Port}; Ctrl+C to stop)");
+        if (demo is not null)
+        {
+            await Console.Out.WriteLineAsync(demo.Describe());
+        }
+
+        await app.WaitForShutdownAsync();
+        return true;
     }
 
     public static string PageUrl(WebApplication app)

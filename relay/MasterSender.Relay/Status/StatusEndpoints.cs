@@ -7,6 +7,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MasterSender.Broadcast;
+using MasterSender.Relay.Hosting;
 
 namespace MasterSender.Relay.Status;
 
@@ -32,6 +35,7 @@ public static class StatusEndpoints
         api.MapGet("/events", StreamEvents);
         api.MapPost("/login", LoginAsync);
         api.MapPost("/logout", LogoutAsync);
+        api.MapPost("/settings/api-url", SaveApiUrlAsync);
         return app;
     }
 
@@ -74,6 +78,40 @@ public static class StatusEndpoints
         await sources.LogoutAsync(context.RequestAborted);
         changes.Notify();
         return TypedResults.NoContent();
+    }
+
+    /// <summary>The page's answer to a relay started without Api:Url: stores the URL (settings.json) and restarts.</summary>
+    private static async Task<Results<Ok<SettingsSavedView>, ProblemHttpResult>> SaveApiUrlAsync(HttpContext context, IAntiforgery antiforgery, IOptions<ApiOptions> options, PageSettings settings)
+    {
+        if (await RejectForgery(context, antiforgery) is { } forged)
+        {
+            return forged;
+        }
+
+        if (options.Value.IsConfigured)
+        {
+            return TypedResults.Problem($"Api:Url is already set ({options.Value.Url}); change it where it was set.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        ApiUrlRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, StatusJsonContext.Default.ApiUrlRequest, context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        var url = request?.Url?.Trim() ?? "";
+        if (ApiOptions.CheckUrl(url, options.Value.AllowInsecureHttp) is { } wrong)
+        {
+            return TypedResults.Problem(wrong, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return TypedResults.Ok(new SettingsSavedView(settings.SaveApiUrl(url)
+            ? "Saved. The relay restarts with it; this page reconnects by itself."
+            : "Saved. Restart the MasterSenderRelay service to use it."));
     }
 
     private static async Task<ProblemHttpResult?> RejectForgery(HttpContext context, IAntiforgery antiforgery) =>

@@ -72,11 +72,17 @@ public sealed record LoginRequest(string? Username, string? Password);
 
 public sealed record AntiforgeryView(string Token);
 
+public sealed record ApiUrlRequest(string? Url);
+
+public sealed record SettingsSavedView(string Message);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(SignalsView))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(AntiforgeryView))]
+[JsonSerializable(typeof(ApiUrlRequest))]
+[JsonSerializable(typeof(SettingsSavedView))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -48,7 +48,8 @@ function renderStatus(s) {
   $("api-badge").className = "badge " + (!api.logged_in || api.state === "circuit_open" ? "off" : api.state === "failing" ? "warn" : "on");
   $("api-badge").title = api.last_error || api.url || "";
   $("insecure-warning").hidden = !api.insecure;
-  $("login-card").hidden = api.logged_in;
+  $("setup-card").hidden = Boolean(api.url);
+  $("login-card").hidden = api.logged_in || !api.url;
   $("login-reason").hidden = api.logged_in || !api.last_error;
   $("login-reason").textContent = api.last_error || "";
   $("logout").hidden = !api.logged_in;
@@ -136,6 +137,13 @@ $("login-form").addEventListener("submit", async (e) => {
     const problem = await response.json().catch(() => ({}));
     $("login-error").textContent = problem.detail || problem.title || `Login failed (${response.status})`;
   }
+});
+
+$("setup-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const response = await post("/api/settings/api-url", { url: $("api-url").value });
+  const answer = await response.json().catch(() => ({}));
+  $("setup-message").textContent = response.ok ? answer.message : answer.detail || answer.title || `Not saved (${response.status})`;
 });
 
 $("logout").addEventListener("click", async () => { await post("/api/logout"); });
