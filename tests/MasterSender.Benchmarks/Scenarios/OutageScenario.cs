@@ -18,6 +18,20 @@ internal static class OutageScenario
     public const int Opens = 200;
     public static readonly TimeSpan Outage = TimeSpan.FromSeconds(5);
 
+    /// <summary>This scenario without the rest of the bench; prints its figure, exit 0 when it meets the target.</summary>
+    public static async Task<int> RunAloneAsync()
+    {
+        OutageResult result;
+        await using (var rig = await RelayRig.StartAsync(new RelayRigOptions()))
+        {
+            result = await RunAsync(rig);
+        }
+
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{result.Opens} opens into a {result.OutageSeconds:0} s outage (every answer 503, {result.FailedAnswers:#,0} of them): {result.Expired} expired, all at the API {result.AllReceivedAfterRecoveryMs:0} ms after it answered again"));
+        return result.Expired == 0 && result.AllReceivedAfterRecoveryMs <= Report.Findings.OutageRecoveryMs ? 0 : 1;
+    }
+
     public static async Task<OutageResult> RunAsync(RelayRig rig)
     {
         ArgumentNullException.ThrowIfNull(rig);
