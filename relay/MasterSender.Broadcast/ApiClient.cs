@@ -4,16 +4,16 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace MasterSender.Broadcast;
 
 /// <summary>
 /// The central API's calls (docs/api-contract.md). Each call takes a client from IHttpClientFactory, whose handler
-/// chain is the Polly pipeline (timeouts, jittered retries, circuit breaker) and then the per-attempt signer.
+/// chain is the Polly pipeline (timeouts, jittered quick retries) and then the per-attempt signer. Every call's outcome
+/// goes to <see cref="ApiHealth"/>, the relay's circuit breaker and the page's view of the API.
 /// </summary>
-public sealed class ApiClient(IHttpClientFactory clients)
+public sealed class ApiClient(IHttpClientFactory clients, ApiHealth health, Microsoft.Extensions.Options.IOptions<ApiOptions> options)
 {
     public const string HttpClientName = "MasterSender.CentralApi";
 
@@ -41,7 +41,7 @@ public sealed class ApiClient(IHttpClientFactory clients)
         using var response = await SendAsync(request, "GET /users/me", cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.Unauthorized)
         {
-            throw new ApiException("GET /users/me answered 401 with a fresh token.", credentialsRefused: true);
+            throw new ApiException("GET /users/me answered 401: the token is refused.", credentialsRefused: true);
         }
 
         using var json = await ReadJsonAsync(response, "GET /users/me", cancellationToken).ConfigureAwait(false);
@@ -97,7 +97,7 @@ public sealed class ApiClient(IHttpClientFactory clients)
         {
             401 => BroadcastResult.Unauthorized,
             409 when detail.Contains("duplicate idempotency key", StringComparison.OrdinalIgnoreCase) => BroadcastResult.Duplicate,
-            408 or 429 or >= 500 => BroadcastResult.Transient,
+            _ when IsTransient(response.StatusCode) => BroadcastResult.Transient,
             _ => BroadcastResult.Rejected,
         };
         return new BroadcastOutcome(result, code, string.Create(CultureInfo.InvariantCulture, $"{code}: {detail}"));
@@ -140,32 +140,56 @@ public sealed class ApiClient(IHttpClientFactory clients)
         }
     }
 
-    /// <summary>Sends through the pipeline and turns "could not get an answer" into one exception type with a clear message.</summary>
+    /// <summary>Sends through the pipeline, tells <see cref="ApiHealth"/> how it went, and turns "could not get an
+    /// answer" into one exception type with a clear message.</summary>
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, string call, CancellationToken cancellationToken)
     {
         using (request)
         {
+            if (!options.Value.IsConfigured)
+            {
+                // Not the API's fault: nothing is reported to ApiHealth, and the page asks for the URL.
+                throw new ApiException($"{call}: Api:Url is not set: enter the signal API's address on the status page");
+            }
+
             var http = clients.CreateClient(HttpClientName);
+            HttpResponseMessage response;
             try
             {
-                return await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
             }
             catch (HttpRequestException failure)
             {
-                throw new ApiException($"{call}: API unreachable ({failure.Message})");
+                throw Unavailable($"{call}: API unreachable ({failure.Message})");
             }
             catch (TimeoutRejectedException)
             {
-                throw new ApiException($"{call}: timed out");
-            }
-            catch (BrokenCircuitException)
-            {
-                throw new ApiException($"{call}: circuit open after repeated failures");
+                throw Unavailable($"{call}: timed out");
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                throw new ApiException($"{call}: timed out");
+                throw Unavailable($"{call}: timed out");
             }
+
+            if (IsTransient(response.StatusCode))
+            {
+                health.Failed(string.Create(CultureInfo.InvariantCulture, $"{call} answered {(int)response.StatusCode} {response.ReasonPhrase}"));
+            }
+            else
+            {
+                health.Answered();
+            }
+
+            return response;
         }
     }
+
+    private ApiException Unavailable(string message)
+    {
+        health.Failed(message);
+        return new ApiException(message);
+    }
+
+    /// <summary>Answers that say "not now" rather than "no": worth another try, and a sign of trouble.</summary>
+    internal static bool IsTransient(HttpStatusCode code) => code is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests || (int)code >= 500;
 }

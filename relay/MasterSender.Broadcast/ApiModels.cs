@@ -14,7 +14,7 @@ public enum BroadcastResult
     /// <summary>4xx the relay cannot fix by retrying: kept with the server's message, never retried.</summary>
     Rejected,
 
-    /// <summary>5xx, 408, 429, timeouts, connection errors, an open circuit: try again later.</summary>
+    /// <summary>5xx, 408, 429, timeouts, connection errors: try again later.</summary>
     Transient,
 }
 

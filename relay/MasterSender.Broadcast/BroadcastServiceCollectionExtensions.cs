@@ -33,6 +33,7 @@ public static class BroadcastServiceCollectionExtensions
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OutboxPath, sp.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton<MasterSender.Core.Pipeline.ISignalJournal>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.TryAddSingleton<ApiHealth>();
         services.TryAddSingleton<ApiClient>();
         services.TryAddSingleton<ApiSession>();
         services.TryAddSingleton<IAllowedAccountProvider>(sp => sp.GetRequiredService<ApiSession>());
@@ -49,7 +50,11 @@ public static class BroadcastServiceCollectionExtensions
         var client = services.AddHttpClient(ApiClient.HttpClientName, (sp, http) =>
             {
                 var url = sp.GetRequiredService<IOptions<ApiOptions>>().Value.Url;
-                http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+                if (!string.IsNullOrWhiteSpace(url))
+                {
+                    http.BaseAddress = new Uri(url.EndsWith('/') ? url : url + "/");
+                }
+
                 http.Timeout = Timeout.InfiniteTimeSpan; // The pipeline's timeouts rule, on the TimeProvider.
             });
         client.AddResilienceHandler("central-api", ConfigurePipeline);
@@ -58,8 +63,10 @@ public static class BroadcastServiceCollectionExtensions
     }
 
     /// <summary>
-    /// Outer total timeout, then jittered exponential retries of transient answers (5xx, 408, 429 honouring
-    /// Retry-After, connection errors, attempt timeouts), a circuit breaker, and the per-attempt timeout innermost.
+    /// Outer total timeout, then jittered exponential quick retries of transient answers (5xx, 408, 429 honouring
+    /// Retry-After, connection errors, attempt timeouts), and the per-attempt timeout innermost. The circuit breaker is
+    /// the relay's own (<see cref="ApiHealth"/>): a broadcast it holds back must not count as a failed attempt, and the
+    /// waiting signals must all go the moment the API answers again, which Polly's breaker cannot tell delivery.
     /// </summary>
     private static void ConfigurePipeline(ResiliencePipelineBuilder<HttpResponseMessage> pipeline, ResilienceHandlerContext context)
     {
@@ -79,13 +86,6 @@ public static class BroadcastServiceCollectionExtensions
             });
         }
 
-        pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
-        {
-            FailureRatio = 0.5,
-            MinimumThroughput = 5,
-            SamplingDuration = TimeSpan.FromSeconds(30),
-            BreakDuration = TimeSpan.FromSeconds(15),
-        });
         pipeline.AddTimeout(api.AttemptTimeout);
     }
 }

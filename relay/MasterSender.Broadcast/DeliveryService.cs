@@ -12,12 +12,16 @@ namespace MasterSender.Broadcast;
 /// Sends what the outbox holds: one worker per ticket with pending signals (strictly in order within the ticket),
 /// up to <see cref="SignalOptions.MaxParallelDeliveries"/> tickets at once; a run of queued SL/TP changes of one
 /// ticket goes as its newest (<see cref="SqliteOutbox.NextToSendAsync"/>). It sleeps until <see cref="Notify"/> (the
-/// pipeline calls it after <see cref="SqliteOutbox.Commit"/>) or until the earliest retry is due.
+/// pipeline calls it after <see cref="SqliteOutbox.Commit"/>) or until the earliest retry is due. While the API's
+/// circuit is open (<see cref="ApiHealth"/>) it starts nothing but one probe per break; when the API answers again it
+/// tries every waiting signal at once, whatever its own backoff.
 /// </summary>
 public sealed partial class DeliveryService : BackgroundService
 {
+    private static readonly TimeSpan ProbeRecheck = TimeSpan.FromMilliseconds(100);
     private readonly SqliteOutbox outbox;
     private readonly SignalSender sender;
+    private readonly ApiHealth health;
     private readonly SignalOptions options;
     private readonly TimeProvider time;
     private readonly ILogger<DeliveryService> log;
@@ -26,13 +30,18 @@ public sealed partial class DeliveryService : BackgroundService
     private readonly ConcurrentDictionary<(long Login, long Ticket), byte> dirty = new();
     private readonly SemaphoreSlim slots;
     private int scanAll = 1;
+    private int resumeAll;
     private long earliestRetryMs = long.MaxValue;
 
-    public DeliveryService(SqliteOutbox outbox, SignalSender sender, IOptions<SignalOptions> options, TimeProvider time, ILogger<DeliveryService> log)
+    public DeliveryService(SqliteOutbox outbox, SignalSender sender, ApiHealth health, IOptions<SignalOptions> options, TimeProvider time, ILogger<DeliveryService> log)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(health);
         this.outbox = outbox;
         this.sender = sender;
+        this.health = health;
+        health.Recovered += ResumeAll;
+        health.Changed += () => wake.Writer.TryWrite(true);
         this.options = options.Value;
         this.time = time;
         this.log = log;
@@ -50,6 +59,13 @@ public sealed partial class DeliveryService : BackgroundService
     {
         Volatile.Write(ref scanAll, 1);
         wake.Writer.TryWrite(true);
+    }
+
+    /// <summary>The API answers again: every pending signal may go now, including those whose backoff has not run out.</summary>
+    public void ResumeAll()
+    {
+        Volatile.Write(ref resumeAll, 1);
+        Notify();
     }
 
     /// <summary>Call after every successful <see cref="SqliteOutbox.Commit"/> with the tickets it touched: only those are looked at.</summary>
@@ -101,19 +117,31 @@ public sealed partial class DeliveryService : BackgroundService
     private TimeSpan? Dispatch(CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        if (Interlocked.Exchange(ref scanAll, 0) == 1)
+        if (health.WaitingUntilMs() is { } probeAtMs)
+        {
+            // Circuit open: nothing goes until the probe is due; marked tickets stay marked for then.
+            return TimeSpan.FromMilliseconds(Math.Max(0, probeAtMs - now));
+        }
+
+        if (health.State == ApiState.CircuitOpen)
+        {
+            return StartProbe(stoppingToken);
+        }
+
+        var resume = Interlocked.Exchange(ref resumeAll, 0) == 1;
+        if (Interlocked.Exchange(ref scanAll, 0) == 1 || resume)
         {
             Interlocked.Exchange(ref earliestRetryMs, long.MaxValue);
             foreach (var head in outbox.PendingHeads(limit: 10_000))
             {
                 var key = (head.Login, head.Ticket);
-                if (head.NextAttemptAtMs > now)
+                if (head.NextAttemptAtMs > now && !resume)
                 {
                     RetryAt(head.NextAttemptAtMs.Value);
                 }
                 else if (!workers.ContainsKey(key))
                 {
-                    Start(key, stoppingToken);
+                    Start(key, ignoreBackoff: resume, stoppingToken);
                 }
             }
         }
@@ -124,7 +152,7 @@ public sealed partial class DeliveryService : BackgroundService
             // wakes this loop on leaving if the mark came back after its last look.
             if (!workers.ContainsKey(key))
             {
-                Start(key, stoppingToken);
+                Start(key, ignoreBackoff: false, stoppingToken);
             }
         }
 
@@ -132,13 +160,34 @@ public sealed partial class DeliveryService : BackgroundService
         return due == long.MaxValue ? null : TimeSpan.FromMilliseconds(Math.Max(0, due - now));
     }
 
-    private void Start((long Login, long Ticket) key, CancellationToken stoppingToken)
+    /// <summary>The break is over: the oldest waiting signal goes as the probe, whatever its own backoff. Its answer
+    /// either closes the circuit (<see cref="ResumeAll"/>) or opens it for another break (<see cref="ApiHealth.Changed"/>
+    /// wakes this loop). Looks again shortly, in case that signal needed no call (it expired); with nothing pending,
+    /// the next commit wakes this loop.</summary>
+    private TimeSpan? StartProbe(CancellationToken stoppingToken)
+    {
+        // Next time the circuit closes, everything that waited is looked at, not only what was marked.
+        Volatile.Write(ref scanAll, 1);
+        if (outbox.PendingHeads(limit: 1) is not [var head])
+        {
+            return null;
+        }
+
+        if (!workers.ContainsKey((head.Login, head.Ticket)))
+        {
+            Start((head.Login, head.Ticket), ignoreBackoff: true, stoppingToken);
+        }
+
+        return ProbeRecheck;
+    }
+
+    private void Start((long Login, long Ticket) key, bool ignoreBackoff, CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (workers.TryAdd(key, started.Task))
         {
             // Run inline up to the worker's first wait (the HTTP answer): one thread hop less per signal.
-            _ = RunTicketAsync(key, started, stoppingToken);
+            _ = RunTicketAsync(key, started, ignoreBackoff, stoppingToken);
         }
     }
 
@@ -159,7 +208,7 @@ public sealed partial class DeliveryService : BackgroundService
         }
     }
 
-    private async Task RunTicketAsync((long Login, long Ticket) key, TaskCompletionSource done, CancellationToken stoppingToken)
+    private async Task RunTicketAsync((long Login, long Ticket) key, TaskCompletionSource done, bool ignoreBackoff, CancellationToken stoppingToken)
     {
         try
         {
@@ -174,13 +223,20 @@ public sealed partial class DeliveryService : BackgroundService
                         break;
                     }
 
-                    if (head.NextAttemptAtMs > time.GetUtcNow().ToUnixTimeMilliseconds())
+                    if (head.NextAttemptAtMs > time.GetUtcNow().ToUnixTimeMilliseconds() && !ignoreBackoff)
                     {
                         RetryAt(head.NextAttemptAtMs.Value);
                         break;
                     }
 
+                    ignoreBackoff = false;
                     var outcome = await sender.DeliverAsync(head, stoppingToken).ConfigureAwait(false);
+                    if (outcome.HeldBack)
+                    {
+                        // The circuit opened meanwhile: the signal is untouched and goes when the API answers again.
+                        break;
+                    }
+
                     if (outcome.State == OutboxState.Pending)
                     {
                         RetryAt(outcome.NextAttemptAtMs ?? time.GetUtcNow().ToUnixTimeMilliseconds());

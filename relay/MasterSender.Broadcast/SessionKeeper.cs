@@ -21,6 +21,11 @@ public sealed class SessionKeeper(ApiSession session, DeliveryService delivery, 
                 {
                     delivery.Notify();
                 }
+                else if (session.IsLoggedIn && session.Profile is null)
+                {
+                    // A stored token from before a restart: learn the profile (or that the token is no longer good).
+                    await session.RefreshProfileAsync(stoppingToken);
+                }
 
                 await Task.Delay(RetryEvery, time, stoppingToken);
             }

@@ -9,7 +9,7 @@ namespace MasterSender.Broadcast;
 /// One delivery attempt of one stored signal and what it leads to (docs/api-contract.md, "What the relay does with
 /// each answer"). Returns the signal's state afterwards; Pending comes with when to try again.
 /// </summary>
-public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session, ApiClient api, IOptions<SignalOptions> options, TimeProvider time, ILogger<SignalSender> log)
+public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session, ApiClient api, ApiHealth health, IOptions<SignalOptions> options, TimeProvider time, ILogger<SignalSender> log)
 {
     private readonly SignalOptions settings = options.Value;
 
@@ -34,6 +34,13 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
             return new(OutboxState.Rejected);
         }
 
+        // Held back by the open circuit: not an attempt. Nothing is written; the signal goes when the API answers again.
+        var admission = health.Admit();
+        if (!admission.Go)
+        {
+            return new(OutboxState.Pending, admission.RetryAtMs, HeldBack: true);
+        }
+
         var token = await session.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         if (token is null)
         {
@@ -41,7 +48,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         }
 
         var outcome = await api.BroadcastAsync(signal.Body, token, cancellationToken).ConfigureAwait(false);
-        if (outcome.Result == BroadcastResult.Unauthorized && await session.RenewTokenAsync(token, cancellationToken).ConfigureAwait(false) is { } renewed)
+        if (outcome.Result == BroadcastResult.Unauthorized && await session.RenewTokenAsync(token, outcome.Message, cancellationToken).ConfigureAwait(false) is { } renewed)
         {
             outcome = await api.BroadcastAsync(signal.Body, renewed, cancellationToken).ConfigureAwait(false);
         }
@@ -49,6 +56,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         switch (outcome.Result)
         {
             case BroadcastResult.Sent or BroadcastResult.Duplicate:
+                session.TokenAccepted();
                 var latency = time.GetUtcNow().ToUnixTimeMilliseconds() - signal.CreatedAtMs;
                 await outbox.MarkSentAsync(signal.Id, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null).ConfigureAwait(false);
                 LogSent(signal.Action, signal.Ticket, signal.IdempotencyKey, latency, attempts);
@@ -75,12 +83,25 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
 
     private async Task<DeliveryOutcome> RetryLaterAsync(OutboxSignal signal, int attempts, string error)
     {
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var delay = Backoff(attempts);
-        var next = time.GetUtcNow().ToUnixTimeMilliseconds() + (long)delay.TotalMilliseconds;
+        var next = now + (long)delay.TotalMilliseconds;
+        if (LastChanceMs(signal) is { } lastChance && next > lastChance)
+        {
+            // An OPEN's backoff must not outlast its life: it gets a last try a second before it would expire.
+            next = Math.Max(now, lastChance);
+            delay = TimeSpan.FromMilliseconds(next - now);
+        }
+
         await outbox.RecordFailureAsync(signal.Id, attempts, error, next).ConfigureAwait(false);
         LogWillRetry(signal.Action, signal.Ticket, signal.IdempotencyKey, attempts, error, (long)delay.TotalMilliseconds);
         return new(OutboxState.Pending, next);
     }
+
+    private long? LastChanceMs(OutboxSignal signal) =>
+        SignalActionNames.TryParse(signal.Action, out var action) && action.CanExpire()
+            ? signal.DetectedAtMs + (long)settings.MaxOpenAge.TotalMilliseconds - 1_000
+            : null;
 
     /// <summary>1 s, 2 s, 4 s … capped at Signals:MaxRetryDelay, with ±20 % jitter so many tickets do not retry in step.</summary>
     private TimeSpan Backoff(int attempts)
@@ -105,5 +126,6 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
     private partial void LogWillRetry(string action, long ticket, string idempotencyKey, int attempts, string error, long delayMs);
 }
 
-/// <summary>A signal's state after one delivery attempt; for Pending, when it may be tried again (Unix ms).</summary>
-public readonly record struct DeliveryOutcome(OutboxState State, long? NextAttemptAtMs = null);
+/// <summary>A signal's state after one delivery attempt; for Pending, when it may be tried again (Unix ms).
+/// <paramref name="HeldBack"/>: the circuit was open, so no attempt was made and nothing about the signal changed.</summary>
+public readonly record struct DeliveryOutcome(OutboxState State, long? NextAttemptAtMs = null, bool HeldBack = false);

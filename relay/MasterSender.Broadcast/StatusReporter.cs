@@ -91,7 +91,7 @@ public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> so
         var report = BuildReport(status);
         var token = await session.GetTokenAsync(cancellationToken).ConfigureAwait(false);
         var code = token is null ? 0 : await api.PostStatusAsync(report, token, cancellationToken).ConfigureAwait(false);
-        if (code == 401 && token is not null && await session.RenewTokenAsync(token, cancellationToken).ConfigureAwait(false) is { } renewed)
+        if (code == 401 && token is not null && await session.RenewTokenAsync(token, "POST /mt5/status answered 401", cancellationToken).ConfigureAwait(false) is { } renewed)
         {
             code = await api.PostStatusAsync(report, renewed, cancellationToken).ConfigureAwait(false);
         }

@@ -9,14 +9,18 @@ public sealed record ApiCredentials(string Username, string Password)
 }
 
 /// <summary>
-/// Where the bearer token and the credentials live. In memory by default; the host plugs in a store protected with
-/// ASP.NET Core Data Protection so a restart does not need the password again. Implementations never log either.
+/// Where the bearer token and the credentials live. In memory by default; the host plugs in a store that keeps the
+/// token and user name (never the password) protected with ASP.NET Core Data Protection, so a restart does not need
+/// the password while the token is valid. Implementations never log any of it.
 /// </summary>
 public interface ITokenStore
 {
     string? Token { get; set; }
 
     ApiCredentials? Credentials { get; set; }
+
+    /// <summary>Who the session belongs to: from the credentials, or remembered with a stored token.</summary>
+    string? Username { get; }
 }
 
 public sealed class InMemoryTokenStore : ITokenStore
@@ -35,4 +39,6 @@ public sealed class InMemoryTokenStore : ITokenStore
         get => credentials;
         set => credentials = value;
     }
+
+    public string? Username => credentials?.Username;
 }

@@ -19,6 +19,8 @@ public sealed class SandboxApiState
     private long duplicates;
     private long badSignatures;
     private long broadcastCalls;
+    private long logins;
+    private long inFlight;
 
     public string Username { get; init; } = "master";
     public string Password { get; init; } = "secret";
@@ -42,6 +44,12 @@ public sealed class SandboxApiState
 
     public long BroadcastCalls => Interlocked.Read(ref broadcastCalls);
 
+    /// <summary>Successful <c>POST /token</c> calls so far.</summary>
+    public long Logins => Interlocked.Read(ref logins);
+
+    /// <summary>Requests being answered right now (tests wait for 0 before moving a fake clock on).</summary>
+    public long InFlight => Interlocked.Read(ref inFlight);
+
     public IReadOnlyCollection<string> StatusReports => statusHistory.ToList();
 
     /// <summary>Makes every token issued so far invalid: the next call with one answers 401.</summary>
@@ -50,8 +58,13 @@ public sealed class SandboxApiState
     /// <summary>Tokens currently valid; lets a test prove that none of them ever reaches a page or a log.</summary>
     public IReadOnlyCollection<string> IssuedTokens => tokens.Keys.ToList();
 
+    internal void Enter() => Interlocked.Increment(ref inFlight);
+
+    internal void Leave() => Interlocked.Decrement(ref inFlight);
+
     internal string IssueToken()
     {
+        Interlocked.Increment(ref logins);
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
         tokens[token] = 0;
         return token;

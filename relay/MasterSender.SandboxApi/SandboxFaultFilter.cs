@@ -8,6 +8,19 @@ internal static class SandboxFaultFilter
 {
     public static async ValueTask<object?> ApplyAsync(SandboxApiState state, EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
+        state.Enter();
+        try
+        {
+            return await FaultOrNextAsync(state, context, next).ConfigureAwait(false);
+        }
+        finally
+        {
+            state.Leave();
+        }
+    }
+
+    private static async ValueTask<object?> FaultOrNextAsync(SandboxApiState state, EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
         var faults = state.Faults;
         var http = context.HttpContext;
         if (faults.Down)
@@ -31,6 +44,11 @@ internal static class SandboxFaultFilter
         if (faults.TakeFailure())
         {
             return Results.Json(new Dictionary<string, string> { ["detail"] = "injected failure" }, SandboxJsonContext.Default.DictionaryStringString, statusCode: faults.FailStatus);
+        }
+
+        if (isBroadcast && faults.RefuseBroadcastTokens)
+        {
+            return Results.Json(new Dictionary<string, string> { ["detail"] = "Could not validate credentials" }, statusCode: StatusCodes.Status401Unauthorized);
         }
 
         if (faults.TakeTooMany())

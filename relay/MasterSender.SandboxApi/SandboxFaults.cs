@@ -12,6 +12,14 @@ public sealed class SandboxFaults
     /// <summary>Every request has its connection aborted, as if the API were unreachable.</summary>
     public bool Down { get; set; }
 
+    /// <summary>While set, every request answers <see cref="FailStatus"/> (503 by default): an outage of the API
+    /// behind a proxy that still answers.</summary>
+    public bool Failing { get; set; }
+
+    /// <summary>While set, every broadcast answers 401 whatever its token (logins still work): a token the API
+    /// issues but will not accept for broadcasts.</summary>
+    public bool RefuseBroadcastTokens { get; set; }
+
     /// <summary>Delay before each broadcast answer (a distant API).</summary>
     public TimeSpan BroadcastDelay { get; set; }
 
@@ -40,7 +48,16 @@ public sealed class SandboxFaults
     /// <summary>How many answers were 503/429/malformed on purpose so far.</summary>
     public long Injected => Interlocked.Read(ref injected);
 
-    internal bool TakeFailure() => Take(ref failNext);
+    internal bool TakeFailure()
+    {
+        if (Failing)
+        {
+            Interlocked.Increment(ref injected);
+            return true;
+        }
+
+        return Take(ref failNext);
+    }
 
     internal void CountHeld() => Interlocked.Increment(ref held);
 

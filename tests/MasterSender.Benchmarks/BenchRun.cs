@@ -13,7 +13,7 @@ namespace MasterSender.Benchmarks;
 /// </summary>
 internal static class BenchRun
 {
-    private const int Steps = 12;
+    private const int Steps = 13;
     private const int TradeSeed = 20_241_124;
     // The default before the distant-API scenario showed it took four round trips for a 100-ticket basket.
     private const int NarrowParallel = 32;
@@ -54,6 +54,9 @@ internal static class BenchRun
         var trailing = await progress.RunAsync($"trailing: {TrailingScenario.Positions:#,0} SL/TP every 50 ms for {TrailingScenario.Duration.TotalSeconds:0} s",
             () => WithRigAsync(new RelayRigOptions { OpenPositions = TrailingScenario.Positions }, TrailingScenario.RunAsync));
 
+        var outage = await progress.RunAsync($"{OutageScenario.Opens} opens into a {OutageScenario.Outage.TotalSeconds:0} s API outage (503)",
+            () => WithRigAsync(new RelayRigOptions(), OutageScenario.RunAsync));
+
         var netMq = progress.Run("floor: NetMQ DEALER -> ROUTER", () => NetMqFloor.Run(n));
         var http = await progress.RunAsync("floor: HTTP POST on loopback", () => HttpFloor.RunAsync(n));
         var seed = await progress.RunAsync("seed design: 50 ms poller", () => SeedPoller.RunAsync(SeedSamples(n)));
@@ -74,7 +77,7 @@ internal static class BenchRun
             results.Notes.Add($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": tail figures are disturbed, run again on a quiet machine" : "")}.");
         }
 
-        Findings.Fill(results, new Measurements(built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, seed, idle));
+        Findings.Fill(results, new Measurements(built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, seed, idle, outage));
         Console.WriteLine();
         Console.Write(ResultTable.Console(results));
         await WriteAsync(options.SvgPath, SvgHistogram.Render(results), "picture");

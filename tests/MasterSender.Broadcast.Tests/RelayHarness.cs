@@ -35,6 +35,8 @@ public sealed class RelayHarness : IAsyncDisposable
 
     public ApiSession Session => host.Services.GetRequiredService<ApiSession>();
 
+    public ApiHealth Health => host.Services.GetRequiredService<ApiHealth>();
+
     public StatusReporter Status => host.Services.GetRequiredService<StatusReporter>();
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();

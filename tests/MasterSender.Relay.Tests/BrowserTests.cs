@@ -113,4 +113,34 @@ public sealed class BrowserTests : IAsyncLifetime
         await Assertions.Expect(row).ToContainTextAsync(ticketText, slow);
         await Assertions.Expect(page.Locator("#unconfirmed-card")).ToBeHiddenAsync(new LocatorAssertionsToBeHiddenOptions { Timeout = 15_000 });
     }
+
+    [Fact]
+    public async Task The_API_badge_turns_amber_while_calls_fail_and_red_while_the_circuit_is_open()
+    {
+        var page = await _browser.NewPageAsync();
+        await page.GotoAsync(_relay.PageUrl);
+        await page.FillAsync("#username", RelayUnderTest.User);
+        await page.FillAsync("#password", RelayUnderTest.Password);
+        await page.ClickAsync("#login-form button[type=submit]");
+        await Assertions.Expect(page.Locator("#api-badge")).ToHaveClassAsync("badge on");
+        await Assertions.Expect(page.Locator("#insecure-warning")).ToBeHiddenAsync();
+
+        _relay.Api.Faults.Failing = true;
+        // Status reports as the relay sends them, failing while logged in: the session stays, the API is in trouble.
+        var services = _relay.App.Services;
+        var token = (await Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MasterSender.Broadcast.ApiSession>(services).GetTokenAsync(CancellationToken.None))!;
+        var api = Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<MasterSender.Broadcast.ApiClient>(services);
+        var report = new MasterSender.Broadcast.StatusReport { Connected = false };
+        Assert.Equal(503, await api.PostStatusAsync(report, token, CancellationToken.None));
+        await Assertions.Expect(page.Locator("#api-badge")).ToHaveClassAsync("badge warn");
+        await Assertions.Expect(page.Locator("#api-badge")).ToContainTextAsync("503");
+
+        for (var call = 0; call < 4; call++)
+        {
+            await api.PostStatusAsync(report, token, CancellationToken.None);
+        }
+
+        await Assertions.Expect(page.Locator("#api-badge")).ToHaveClassAsync("badge off");
+        await Assertions.Expect(page.Locator("#api-badge")).ToContainTextAsync("API down, signals waiting");
+    }
 }

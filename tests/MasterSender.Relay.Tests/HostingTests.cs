@@ -61,7 +61,7 @@ public sealed class HostingTests : IDisposable
             }
         }
 
-        foreach (var key in new[] { "Api:Url", "Api:Username", "Api:Password", "Signals:MaxOpenAge", "Storage:Path", "Storage:LockFile" })
+        foreach (var key in new[] { "Api:Url", "Api:Username", "Api:Password", "Signals:MaxOpenAge", "Storage:Path" })
         {
             Assert.Contains(key, help, StringComparison.Ordinal);
         }

@@ -111,7 +111,7 @@ public sealed partial class IdleConnectionFloodTests : IDisposable
         var relay = string.Join(' ', new[]
         {
             "dotnet", Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll"), "run",
-            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={_folder}", $"--Storage:LockFile={Path.Combine(_folder, "relay.lock")}",
+            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={_folder}",
             "--Api:Url=http://127.0.0.1:9",
         }.Select(Quote));
         var info = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

@@ -31,9 +31,10 @@ internal sealed class RelayUnderTest : IAsyncDisposable
     public string PageUrl => RelayRunner.PageUrl(App);
     public int PagePort => new Uri(PageUrl).Port;
     public string DataFolder => _folder;
+    public string ApiUrl => _sandbox.Urls.First();
     public string EaEndpoint => $"tcp://127.0.0.1:{App.Services.GetRequiredService<IngressService>().Port}";
 
-    public static async Task<RelayUnderTest> StartAsync()
+    public static async Task<RelayUnderTest> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var folder = Directory.CreateTempSubdirectory("ms-relay-").FullName;
         var api = new SandboxApiState { Username = User, Password = Password, AllowedMt5Id = Login, Mt5Path = @"C:\Program Files\MetaTrader 5" };
@@ -45,6 +46,10 @@ internal sealed class RelayUnderTest : IAsyncDisposable
             configuration["Ingress:Port"] = "0";
             configuration["Storage:Path"] = folder;
             configuration["Api:Url"] = sandbox.Urls.First();
+            foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+            {
+                configuration[key] = value;
+            }
         });
         builder.Logging.ClearProviders();
         var relay = RelayApp.Build(builder);

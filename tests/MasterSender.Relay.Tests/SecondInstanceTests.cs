@@ -1,8 +1,12 @@
-using System.Diagnostics;
+using System.Globalization;
 
 namespace MasterSender.Relay.Tests;
 
-/// <summary>The real exe started twice: the second start must refuse, name the first, and exit non-zero.</summary>
+/// <summary>
+/// The real exe started twice on one data folder, from two environments that differ the way a service and a user
+/// session (or systemd and cron) do: other TMPDIR, other XDG_RUNTIME_DIR. The second must refuse, name the first, and
+/// exit with code 3: two relays on one outbox would deliver duplicates.
+/// </summary>
 public sealed class SecondInstanceTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("ms-instance-").FullName;
@@ -19,48 +23,27 @@ public sealed class SecondInstanceTests : IDisposable
         }
     }
 
-    private Process Start()
+    private RelayProcess Start(string environmentName)
     {
-        var info = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll"), "run",
-            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={_folder}", $"--Storage:LockFile={Path.Combine(_folder, "relay.lock")}",
-            "--Api:Url=http://127.0.0.1:9",
-        })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(info)!;
+        var temp = Directory.CreateDirectory(Path.Combine(_folder, "env-" + environmentName)).FullName;
+        return RelayProcess.Start(
+            ["run", "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={Path.Combine(_folder, "data")}", "--Api:Url=http://127.0.0.1:9"],
+            new Dictionary<string, string?> { ["TMPDIR"] = temp, ["XDG_RUNTIME_DIR"] = temp });
     }
 
     [Fact]
-    public async Task A_second_relay_exits_with_code_3_naming_the_running_one()
+    public async Task A_second_relay_on_the_same_data_folder_exits_with_code_3_naming_the_running_one_whatever_its_temp_folder()
     {
-        using var first = Start();
-        try
-        {
-            var line = await first.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            while (line is not null && !line.Contains("is running", StringComparison.Ordinal))
-            {
-                line = await first.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            }
+        using var first = Start("service");
+        var page = await first.WaitUntilRunningAsync();
 
-            Assert.NotNull(line);
-            using var second = Start();
-            var error = await second.StandardError.ReadToEndAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            await second.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        using var second = Start("user-session");
+        var exitCode = await second.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-            Assert.Equal(3, second.ExitCode);
-            Assert.Contains("already running", error, StringComparison.Ordinal);
-            Assert.Contains(first.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), error, StringComparison.Ordinal);
-            Assert.Contains("http://127.0.0.1:", error, StringComparison.Ordinal);
-        }
-        finally
-        {
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
-        }
+        Assert.Equal(3, exitCode);
+        Assert.Contains("already running", second.Error, StringComparison.Ordinal);
+        Assert.Contains(first.Process.Id.ToString(CultureInfo.InvariantCulture), second.Error, StringComparison.Ordinal);
+        Assert.Contains(page, second.Error, StringComparison.Ordinal);
+        Assert.False(first.Process.HasExited);
     }
 }

@@ -25,9 +25,8 @@ public sealed class DemoSetup : IAsyncDisposable
 
     public void Configure(ConfigurationManager configuration)
     {
-        // The demo runs beside a real relay if there is one: its own data folder, lock and EA port.
+        // The demo runs beside a real relay if there is one: its own data folder (so its own lock) and EA port.
         configuration["Ingress:Port"] = "0";
-        configuration["Storage:LockFile"] ??= Path.Combine(Path.GetTempPath(), $"MasterSender-demo-{Environment.UserName}.lock");
         if (_sandbox is not null)
         {
             configuration["Api:Url"] = _sandbox.Url;

@@ -14,17 +14,8 @@ public static class DataPaths
         return Path.Combine(root, "MasterSender");
     }
 
-    public static string DefaultLockFile()
-    {
-        // XDG_RUNTIME_DIR is per user and cleared at logout on Linux; elsewhere the temp folder (per user on Windows).
-        var folder = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
-        if (string.IsNullOrEmpty(folder) || !Directory.Exists(folder))
-        {
-            folder = Path.GetTempPath();
-        }
-
-        return Path.Combine(folder, $"MasterSender-{Environment.UserName}.lock");
-    }
+    /// <summary>The single-instance lock: a file in the data folder, so the lock follows the outbox it guards.</summary>
+    public static string LockFile(string dataFolder) => Path.Combine(dataFolder, "relay.lock");
 
     /// <summary>Creates the folder readable by this user only where the OS lets us say so.</summary>
     public static string EnsurePrivateFolder(string path)

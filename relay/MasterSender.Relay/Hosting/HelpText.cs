@@ -16,21 +16,26 @@ public static class HelpText
           demo      Run the whole pipeline with a simulated terminal and a local sandbox API, and print the
                     status page URL. With Api:Url, Api:Username and Api:Password it sends to that API instead,
                     trading as the account the API allows.
-          login     Log in to the signal API (asks for the password without echo) and store the session
-                    protected with ASP.NET Core Data Protection, for headless machines.
-          logout    Forget the stored session and credentials.
+          login     Log in to the signal API (asks for the password without echo) and store the session token
+                    (never the password) protected with ASP.NET Core Data Protection, for headless machines.
+          logout    Forget the stored session.
           --help    This text.
 
         Configuration keys (appsettings.json next to the exe, environment variables MasterSender__Section__Key,
         or the command line as --Section:Key=value; the seed's config_sender.json is read too: api.url and
         service.loop_interval):
-          Api:Url                    Base URL of the signal API (e.g. https://api.example.com).
+          Api:Url                    Base URL of the signal API (e.g. https://api.example.com); http:// only to this machine.
+                                     Without it, `run` starts and the status page asks for it (kept in settings.json).
+          Api:AllowInsecureHttp      Accept http:// to another host (default false): password and token then cross the
+                                     network in clear, and the status page shows a red warning.
           Api:Username               Login user name (or use the status page or `login`).
           Api:Password               Login password (never logged; prefer the status page or `login`).
           Api:AttemptTimeout         One HTTP attempt to the API (default 00:00:10).
           Api:TotalTimeout           One delivery attempt including its quick retries (default 00:00:30).
           Api:MaxRetries             Quick retries inside one delivery attempt, jittered, Retry-After honoured (default 3).
           Api:RetryDelay             First quick-retry delay (default 00:00:00.200).
+          Api:FailuresToOpen         Failed calls in a row that open the circuit: signals then wait (default 5).
+          Api:BreakDuration          How long the open circuit waits before one signal goes as a probe (default 00:00:01).
           Ingress:Port               TCP port on 127.0.0.1 for the EA (default {{IngressOptions.DefaultPort}}); set the EA's RelayPort to match.
           Ingress:PairingKey         If set, only an EA with the same PairingKey input is accepted.
           Ingress:TerminalTimeout    Silence after which the terminal counts as disconnected (default 00:00:05).
@@ -51,9 +56,12 @@ public static class HelpText
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).
           Storage:Path               Data folder: outbox database, logs, protected keys (default: the user's local app data).
-          Storage:LockFile           Single-instance lock file (default: the temp folder).
+                                     One relay per data folder: a second start on the same folder exits with code 3.
           Logs:Console               Also log to the console (default true); the daily file in the data folder is always written.
           Storage:KeepHistory        How long finished signals stay in the outbox and the page's log (default 30.00:00:00).
+
+        Exit codes: 0 stopped normally or logged in; 1 login refused; 2 unknown command; 3 another relay runs on this
+        data folder; 4 could not start (the reason is one line on stderr and in the log file, e.g. a bad Api:Url).
 
         Status page: http://127.0.0.1:<Status:Port>/  (JSON: /api/status, /api/signals)
         """;

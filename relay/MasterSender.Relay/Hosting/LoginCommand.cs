@@ -1,5 +1,6 @@
 using System.Text;
 using MasterSender.Broadcast;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -11,14 +12,35 @@ public static class LoginCommand
     public static async Task<int> RunAsync(RelayCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        var builder = RelayApp.CreateBuilder(command);
-        builder.Logging.ClearProviders();
-        await using var app = RelayApp.Build(builder);
+        WebApplication app;
+        var dataFolder = DataPaths.DefaultDataFolder();
+        try
+        {
+            var builder = RelayApp.CreateBuilder(command);
+            dataFolder = builder.Configuration["Storage:Path"]!;
+            builder.Logging.ClearProviders();
+            app = RelayApp.Build(builder);
+        }
+#pragma warning disable CA1031 // A missing or wrong setting is one clear line and exit 4, never an unhandled exception.
+        catch (Exception exception)
+#pragma warning restore CA1031
+        {
+            await StartFailure.ReportAsync(exception, dataFolder);
+            return RelayRunner.ExitStartFailed;
+        }
+
+        await using var disposeApp = app;
+        if (string.IsNullOrWhiteSpace(app.Configuration["Api:Url"]))
+        {
+            await StartFailure.ReportAsync("Could not start: Api:Url is not set: give the signal API's base URL in appsettings.json next to the exe, the environment variable MasterSender__Api__Url, or --Api:Url=https://….", dataFolder);
+            return RelayRunner.ExitStartFailed;
+        }
+
         var session = app.Services.GetRequiredService<ApiSession>();
         if (command.Verb == RelayVerb.Logout)
         {
             session.Logout();
-            Console.WriteLine("Logged out: the stored session and credentials are forgotten. Restart the relay for it to take effect.");
+            Console.WriteLine("Logged out: the stored session is forgotten. Restart the relay for it to take effect.");
             return 0;
         }
 

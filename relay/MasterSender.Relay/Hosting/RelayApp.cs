@@ -30,6 +30,7 @@ public static class RelayApp
         overrides?.Invoke(builder.Configuration);
 
         var dataFolder = DataPaths.EnsurePrivateFolder(builder.Configuration["Storage:Path"] ?? defaultData);
+        PageSettings.AddTo(builder.Configuration, dataFolder);
         builder.Configuration["Storage:Path"] = dataFolder;
         var status = builder.Configuration.GetSection(StatusOptions.Section).Get<StatusOptions>() ?? new StatusOptions();
 
@@ -43,6 +44,7 @@ public static class RelayApp
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RelayRuntime(DateTimeOffset.UtcNow, demo, dataFolder));
+        builder.Services.AddSingleton(sp => new PageSettings(dataFolder, sp.GetRequiredService<IHostApplicationLifetime>()));
         builder.Services.AddDataProtection()
             .SetApplicationName("MasterSender")
             .PersistKeysToFileSystem(new DirectoryInfo(DataPaths.EnsurePrivateFolder(Path.Combine(dataFolder, "keys"))))
@@ -79,6 +81,7 @@ public static class RelayApp
         };
         delivery.Completed += (_, _) => changes.Notify();
         app.Services.GetRequiredService<ApiSession>().Changed += changes.Notify;
+        app.Services.GetRequiredService<ApiHealth>().Changed += changes.Notify;
         app.Services.GetRequiredService<MasterSender.Core.Terminal.ITerminalStatusSource>().Changed += _ => changes.Notify();
         return app;
     }
@@ -91,7 +94,9 @@ public static class RelayApp
             .MinimumLevel.Override("Microsoft.Extensions.Http", LogEventLevel.Warning)
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
-            .MinimumLevel.Override("Polly", LogEventLevel.Warning)
+            // Polly logs every quick retry with the exception's stack trace (about 200 lines for one failed login). The
+            // relay writes one line per failed call with its cause (login, signal, status report), so Polly says nothing.
+            .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
             .Enrich.FromLogContext()
             // Async: the delivery and ingress threads log every signal; they hand the event to a queue instead of
             // waiting on the console (journald, a slow terminal) and the file. Disposing the logger at shutdown

@@ -11,42 +11,104 @@ namespace MasterSender.Relay.Hosting;
 /// <summary>`run` and `demo`: take the single-instance lock, start, say where the page is, run until stopped.</summary>
 public static class RelayRunner
 {
+    /// <summary>Another relay runs on the same data folder.</summary>
     public const int ExitAlreadyRunning = 3;
+
+    /// <summary>The relay could not start (a setting missing or wrong, a port taken…): one line on stderr and in the log file says why.</summary>
     public const int ExitStartFailed = 4;
 
     public static async Task<int> RunAsync(RelayCommand command)
     {
         ArgumentNullException.ThrowIfNull(command);
-        await using var demo = command.Verb == RelayVerb.Demo ? await Demo.DemoSetup.StartAsync(command) : null;
-        WebApplication app;
+        var dataFolder = command.Verb == RelayVerb.Demo ? Path.Combine(DataPaths.DefaultDataFolder(), "demo") : DataPaths.DefaultDataFolder();
+        Demo.DemoSetup? demo = null;
+        SingleInstanceLock? instance = null;
         try
         {
-            var builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
-            demo?.AddServices(builder);
-            app = RelayApp.Build(builder);
-        }
-        catch (InvalidOperationException exception)
-        {
-            await Console.Error.WriteLineAsync("Configuration error: " + exception.Message);
-            return ExitStartFailed;
-        }
+            try
+            {
+                demo = command.Verb == RelayVerb.Demo ? await Demo.DemoSetup.StartAsync(command) : null;
+            }
+#pragma warning disable CA1031 // No start-up failure may go unhandled (exit 134, nothing in the log): each is one line and exit 4.
+            catch (Exception exception)
+#pragma warning restore CA1031
+            {
+                await StartFailure.ReportAsync(exception, dataFolder);
+                return ExitStartFailed;
+            }
 
-        var lockFile = app.Configuration["Storage:LockFile"] ?? DataPaths.DefaultLockFile();
-        using var instance = SingleInstanceLock.TryAcquire(lockFile, out var holder);
-        if (instance is null)
-        {
-            await Console.Error.WriteLineAsync($"MasterSender relay is already running ({holder}). Only one relay may run per user; stop it first, or open its status page.");
-            return ExitAlreadyRunning;
-        }
+            // Each pass builds and runs the relay; a setting saved on the status page (the API URL) ends a pass and
+            // starts the next, in this process and under the same lock.
+            while (true)
+            {
+                WebApplication app;
+                try
+                {
+                    var builder = RelayApp.CreateBuilder(command, demo is null ? null : demo.Configure);
 
+                    // The lock lives in the data folder itself, and is taken before anything opens the outbox: two
+                    // relays can never share one outbox, whatever their environment (service and user session).
+                    dataFolder = builder.Configuration["Storage:Path"]!;
+                    if (instance is null)
+                    {
+                        instance = SingleInstanceLock.TryAcquire(DataPaths.LockFile(dataFolder), out var holder);
+                        if (instance is null)
+                        {
+                            await StartFailure.ReportAsync($"MasterSender relay is already running on {dataFolder} ({holder}). Only one relay may use a data folder; stop it first, or open its status page.", dataFolder);
+                            return ExitAlreadyRunning;
+                        }
+                    }
+
+                    demo?.AddServices(builder);
+                    app = RelayApp.Build(builder);
+                }
+#pragma warning disable CA1031 // As above.
+                catch (Exception exception)
+#pragma warning restore CA1031
+                {
+                    await StartFailure.ReportAsync(exception, dataFolder);
+                    return ExitStartFailed;
+                }
+
+                await using (app)
+                {
+                    if (!await RunOnceAsync(app, instance, demo, dataFolder))
+                    {
+                        return ExitStartFailed;
+                    }
+
+                    if (!app.Services.GetRequiredService<PageSettings>().RestartRequested)
+                    {
+                        return 0;
+                    }
+                }
+
+                await Console.Out.WriteLineAsync("Restarting with the settings saved on the status page.");
+            }
+        }
+        finally
+        {
+            instance?.Dispose();
+            if (demo is not null)
+            {
+                await demo.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Starts, says where the page is, runs until stopped; false when it could not start.</summary>
+    private static async Task<bool> RunOnceAsync(WebApplication app, SingleInstanceLock instance, Demo.DemoSetup? demo, string dataFolder)
+    {
         try
         {
             await app.StartAsync();
         }
-        catch (Exception exception) when (exception is IngressStartException or IOException or Microsoft.Extensions.Options.OptionsValidationException)
+#pragma warning disable CA1031 // No start-up failure may go unhandled: one line and exit 4.
+        catch (Exception exception)
+#pragma warning restore CA1031
         {
-            await Console.Error.WriteLineAsync("Could not start: " + exception.Message);
-            return ExitStartFailed;
+            await StartFailure.ReportAsync(exception, dataFolder);
+            return false;
         }
 
         var pageUrl = PageUrl(app);
@@ -58,8 +120,9 @@ public static class RelayRunner
         {
             await Console.Out.WriteLineAsync(demo.Describe());
         }
+
         await app.WaitForShutdownAsync();
-        return 0;
+        return true;
     }
 
     public static string PageUrl(WebApplication app)

@@ -3,9 +3,9 @@ using System.Text.Json;
 namespace MasterSender.Relay.Hosting;
 
 /// <summary>
-/// One relay per user: an exclusive OS lock on a file (flock on Linux, a share-none handle on Windows) that the OS
-/// releases when the process dies, crash included. Beside it, a small note with the pid and page URL lets a second
-/// start say who is running.
+/// One relay per data folder: an exclusive OS lock on <c>relay.lock</c> inside it (flock on Linux, a share-none handle
+/// on Windows), held for the life of the process and released by the OS when it dies, crash included. Beside it, a
+/// small note with the pid and page URL lets a second start say who is running.
 /// </summary>
 public sealed class SingleInstanceLock : IDisposable
 {
@@ -25,7 +25,9 @@ public sealed class SingleInstanceLock : IDisposable
         var notePath = lockFile + ".json";
         try
         {
-            var stream = new FileStream(lockFile, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
+            var options = PrivateFile.Create(FileMode.OpenOrCreate);
+            options.BufferSize = 0;
+            var stream = new FileStream(lockFile, options);
             holder = "";
             return new SingleInstanceLock(stream, notePath);
         }
@@ -40,7 +42,8 @@ public sealed class SingleInstanceLock : IDisposable
     public void Announce(string pageUrl)
     {
         var note = new InstanceNote(Environment.ProcessId, pageUrl, DateTimeOffset.UtcNow);
-        File.WriteAllText(_notePath, JsonSerializer.Serialize(note, HostingJsonContext.Default.InstanceNote));
+        using var file = new FileStream(_notePath, PrivateFile.Create(share: FileShare.Read));
+        JsonSerializer.Serialize(file, note, HostingJsonContext.Default.InstanceNote);
     }
 
     public void Dispose()

@@ -35,16 +35,24 @@ internal sealed class OutboxLedger(SqliteOutbox outbox, MasterSender.Core.Pipeli
 }
 
 /// <summary>The page's view of the API session, and its login and logout.</summary>
-internal sealed class SessionAccess(ApiSession session, DeliveryService delivery, IOptions<ApiOptions> options) : IApiAccess
+internal sealed class SessionAccess(ApiSession session, ApiHealth health, DeliveryService delivery, IOptions<ApiOptions> options) : IApiAccess
 {
-    public ApiView View() => new(
-        options.Value.Url,
-        session.IsLoggedIn,
-        session.Username,
-        session.Current?.Login,
-        session.Profile?.Subscription,
-        session.Profile?.ActiveClients,
-        session.LastError);
+    public ApiView View()
+    {
+        var api = health.View();
+        return new(
+            options.Value.Url,
+            session.IsLoggedIn,
+            session.Username,
+            session.Current?.Login,
+            session.Profile?.Subscription,
+            session.Profile?.ActiveClients,
+            session.LastError ?? api.Problem,
+            api.State switch { ApiState.Failing => "failing", ApiState.CircuitOpen => "circuit_open", _ => "ok" },
+            api.Problem,
+            api.NextProbeAtMs,
+            options.Value.IsInsecure);
+    }
 
     public async Task<string?> LoginAsync(string username, string password, CancellationToken cancellationToken)
     {

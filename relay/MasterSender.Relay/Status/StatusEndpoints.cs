@@ -6,6 +6,10 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using MasterSender.Broadcast;
+using MasterSender.Relay.Hosting;
 
 namespace MasterSender.Relay.Status;
 
@@ -32,6 +36,7 @@ public static class StatusEndpoints
         api.MapPost("/login", LoginAsync);
         api.MapPost("/logout", LogoutAsync);
         api.MapCheckSignals();
+        api.MapPost("/settings/api-url", SaveApiUrlAsync);
         return app;
     }
 
@@ -76,18 +81,54 @@ public static class StatusEndpoints
         return TypedResults.NoContent();
     }
 
+    /// <summary>The page's answer to a relay started without Api:Url: stores the URL (settings.json) and restarts.</summary>
+    private static async Task<Results<Ok<SettingsSavedView>, ProblemHttpResult>> SaveApiUrlAsync(HttpContext context, IAntiforgery antiforgery, IOptions<ApiOptions> options, PageSettings settings)
+    {
+        if (await RejectForgery(context, antiforgery) is { } forged)
+        {
+            return forged;
+        }
+
+        if (options.Value.IsConfigured)
+        {
+            return TypedResults.Problem($"Api:Url is already set ({options.Value.Url}); change it where it was set.", statusCode: StatusCodes.Status409Conflict);
+        }
+
+        ApiUrlRequest? request;
+        try
+        {
+            request = await JsonSerializer.DeserializeAsync(context.Request.Body, StatusJsonContext.Default.ApiUrlRequest, context.RequestAborted);
+        }
+        catch (JsonException)
+        {
+            request = null;
+        }
+
+        var url = request?.Url?.Trim() ?? "";
+        if (ApiOptions.CheckUrl(url, options.Value.AllowInsecureHttp) is { } wrong)
+        {
+            return TypedResults.Problem(wrong, statusCode: StatusCodes.Status400BadRequest);
+        }
+
+        return TypedResults.Ok(new SettingsSavedView(settings.SaveApiUrl(url)
+            ? "Saved. The relay restarts with it; this page reconnects by itself."
+            : "Saved. Restart the MasterSenderRelay service to use it."));
+    }
+
     private static async Task<ProblemHttpResult?> RejectForgery(HttpContext context, IAntiforgery antiforgery) =>
         await antiforgery.IsRequestValidAsync(context)
             ? null
             : TypedResults.Problem("Missing or invalid antiforgery token: reload the page.", statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>Server-sent events: a <c>status</c> event at once, then whenever something changed (checked at least
-    /// every <see cref="KeepAlive"/>, which also keeps proxies and the browser from timing out).</summary>
-    private static async Task StreamEvents(HttpContext context, IStatusSources sources, ChangeFeed changes, TimeProvider time)
+    /// every <see cref="KeepAlive"/>, which also keeps proxies and the browser from timing out). Ends when the browser
+    /// goes or the relay stops: an open page must not hold a stopping relay (Kestrel waits for open requests).</summary>
+    private static async Task StreamEvents(HttpContext context, IStatusSources sources, ChangeFeed changes, TimeProvider time, IHostApplicationLifetime lifetime)
     {
         context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
-        var cancel = context.RequestAborted;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancel = stopping.Token;
         string? last = null;
         while (!cancel.IsCancellationRequested)
         {

@@ -27,7 +27,22 @@ public sealed record TerminalView(
     string TerminalBuild,
     long LastMessageAtMs);
 
-public sealed record ApiView(string Url, bool LoggedIn, string? Username, long? AllowedLogin, string? Subscription, int? ActiveClients, string? LastError);
+/// <summary>The API as the page shows it. <paramref name="State"/>: <c>ok</c>, <c>failing</c> (the last call failed) or
+/// <c>circuit_open</c> (signals wait; <paramref name="NextProbeAtMs"/> says when one goes as a probe).
+/// <paramref name="LastError"/>: why the login failed, else the API's current problem. <paramref name="Insecure"/>:
+/// http:// to another host, allowed by Api:AllowInsecureHttp.</summary>
+public sealed record ApiView(
+    string Url,
+    bool LoggedIn,
+    string? Username,
+    long? AllowedLogin,
+    string? Subscription,
+    int? ActiveClients,
+    string? LastError,
+    string State = "ok",
+    string? Problem = null,
+    long? NextProbeAtMs = null,
+    bool Insecure = false);
 
 public sealed record SignalCountsView(long Produced, long Sent, long Pending, long Failed, long Rejected, long Expired, long Superseded);
 
@@ -70,11 +85,17 @@ public sealed record LoginRequest(string? Username, string? Password);
 
 public sealed record AntiforgeryView(string Token);
 
+public sealed record ApiUrlRequest(string? Url);
+
+public sealed record SettingsSavedView(string Message);
+
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
 [JsonSerializable(typeof(StatusView))]
 [JsonSerializable(typeof(SignalsView))]
 [JsonSerializable(typeof(LoginRequest))]
 [JsonSerializable(typeof(AntiforgeryView))]
+[JsonSerializable(typeof(ApiUrlRequest))]
+[JsonSerializable(typeof(SettingsSavedView))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Mvc.ProblemDetails))]
 [JsonSerializable(typeof(Microsoft.AspNetCore.Http.HttpValidationProblemDetails))]
 internal sealed partial class StatusJsonContext : JsonSerializerContext;

@@ -42,10 +42,16 @@ function renderStatus(s) {
   $("demo-badge").hidden = !s.relay.demo;
 
   const api = s.api;
-  $("api-badge").textContent = api.logged_in ? `API: ${api.username}` : "API: not logged in";
-  $("api-badge").className = "badge " + (api.logged_in ? "on" : "off");
+  // Trouble must not look green: a failing API is amber, an open circuit (signals waiting) red, with the problem.
+  const trouble = api.state === "circuit_open" ? "API down, signals waiting" : api.state === "failing" ? "API trouble" : null;
+  $("api-badge").textContent = !api.logged_in ? "API: not logged in" : trouble ? `${trouble}: ${api.problem}` : `API: ${api.username}`;
+  $("api-badge").className = "badge " + (!api.logged_in || api.state === "circuit_open" ? "off" : api.state === "failing" ? "warn" : "on");
   $("api-badge").title = api.last_error || api.url || "";
-  $("login-card").hidden = api.logged_in;
+  $("insecure-warning").hidden = !api.insecure;
+  $("setup-card").hidden = Boolean(api.url);
+  $("login-card").hidden = api.logged_in || !api.url;
+  $("login-reason").hidden = api.logged_in || !api.last_error;
+  $("login-reason").textContent = api.last_error || "";
   $("logout").hidden = !api.logged_in;
 
   const t = s.terminal;
@@ -148,6 +154,13 @@ $("login-form").addEventListener("submit", async (e) => {
     const problem = await response.json().catch(() => ({}));
     $("login-error").textContent = problem.detail || problem.title || `Login failed (${response.status})`;
   }
+});
+
+$("setup-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const response = await post("/api/settings/api-url", { url: $("api-url").value });
+  const answer = await response.json().catch(() => ({}));
+  $("setup-message").textContent = response.ok ? answer.message : answer.detail || answer.title || `Not saved (${response.status})`;
 });
 
 $("logout").addEventListener("click", async () => { await post("/api/logout"); });

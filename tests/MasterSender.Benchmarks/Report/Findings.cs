@@ -17,7 +17,8 @@ internal sealed record Measurements(
     List<double> NetMq,
     HttpFloorResult Http,
     List<double> SeedPoller,
-    IReadOnlyList<IdleRelayResult> Idle);
+    IReadOnlyList<IdleRelayResult> Idle,
+    OutageResult Outage);
 
 /// <summary>The issue's targets, and the rows and ratios the report shows.</summary>
 internal static class Findings
@@ -29,6 +30,9 @@ internal static class Findings
     public const double BurstAllMs = 250;
     public const double IdleWorkingSetMb = 50;
     public const double PageListeningMs = 200;
+
+    /// <summary>Issue 12: after a 5 s outage, every waiting OPEN at the API within 3 s of recovery, none expired.</summary>
+    public const double OutageRecoveryMs = 3_000;
 
     /// <summary>"Close to 50 ms": the bound DeliveryBenchmark set for a batch of 100 to an API 50 ms away.</summary>
     public const double DistantAllMs = 150;
@@ -62,6 +66,9 @@ internal static class Findings
         results.Figures.Add(new($"burst: all {m.Burst.Opens} opens received by the API",
             $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms (all committed to the outbox after {Numbers.Ms(m.Burst.AllCommittedMs)} ms)",
             new($"<= {BurstAllMs} ms", m.Burst.AllReceivedMs <= BurstAllMs)));
+        results.Figures.Add(new($"outage: {m.Outage.Opens} opens into a {m.Outage.OutageSeconds:0} s API outage (every answer 503)",
+            string.Create(CultureInfo.InvariantCulture, $"{m.Outage.Expired} expired; all at the API {Numbers.Ms(m.Outage.AllReceivedAfterRecoveryMs)} ms after it answered again ({m.Outage.FailedAnswers:#,0} answers were 503)"),
+            new($"0 expired, <= {OutageRecoveryMs:#,0} ms", m.Outage.Expired == 0 && m.Outage.AllReceivedAfterRecoveryMs <= OutageRecoveryMs)));
         AddDistant(results, m.DistantApi, "default parallelism", judged: true);
         AddDistant(results, m.DistantApiNarrow, $"MaxParallelDeliveries={m.NarrowParallel}, for comparison", judged: false);
         AddTrailing(results, m.Trailing);

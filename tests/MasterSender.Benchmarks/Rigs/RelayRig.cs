@@ -62,6 +62,9 @@ internal sealed class RelayRig : IAsyncDisposable
 
     public ArrivalRecorder Arrivals { get; }
 
+    /// <summary>The sandbox API's state: faults to inject, what it received.</summary>
+    public MasterSender.SandboxApi.SandboxApiState Api => _sandbox.State;
+
     public CommitRecorder Commits { get; }
 
     /// <summary>The relay's outbox by state: how many signals are pending, sent, superseded.</summary>

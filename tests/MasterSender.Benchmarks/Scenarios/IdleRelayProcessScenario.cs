@@ -203,7 +203,7 @@ internal static partial class IdleRelayProcessScenario
         foreach (var argument in build.LeadingArguments.Concat(
         [
             "run",
-            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={folder}", $"--Storage:LockFile={Path.Combine(folder, "relay.lock")}",
+            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={folder}",
             $"--Api:Url={apiUrl}", $"--Api:Username={SandboxHost.User}", $"--Api:Password={SandboxHost.Password}",
         ]))
         {
