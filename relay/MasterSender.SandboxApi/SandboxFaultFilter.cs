@@ -48,7 +48,7 @@ internal static class SandboxFaultFilter
 
         if (isBroadcast && faults.RefuseBroadcastTokens)
         {
-            return Results.Json(new Dictionary<string, string> { ["detail"] = "Could not validate credentials" }, statusCode: StatusCodes.Status401Unauthorized);
+            return Results.Json(new Dictionary<string, string> { ["detail"] = "Could not validate credentials" }, SandboxJsonContext.Default.DictionaryStringString, statusCode: StatusCodes.Status401Unauthorized);
         }
 
         if (faults.TakeTooMany())
