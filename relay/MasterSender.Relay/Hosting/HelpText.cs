@@ -13,9 +13,10 @@ public static class HelpText
 
         Commands:
           run       (default) Run the relay in the background: EA port, signal delivery, status page.
-          demo      Run the whole pipeline with a simulated terminal and a local sandbox API, and print the
-                    status page URL. With Api:Url, Api:Username and Api:Password it sends to that API instead,
-                    trading as the account the API allows.
+          demo      Run the whole pipeline in the foreground with a simulated terminal and a local sandbox API, and
+                    print the status page URL. Each run starts from a fresh data folder, removed at exit, unless
+                    --Storage:Path is given. With Api:Url, Api:Username and Api:Password it sends to that API
+                    instead, trading as the account the API allows.
           login     Log in to the signal API (asks for the password without echo) and store the session
                     protected with ASP.NET Core Data Protection, for headless machines.
           logout    Forget the stored session and credentials.

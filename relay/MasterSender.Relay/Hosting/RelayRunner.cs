@@ -59,6 +59,8 @@ public static class RelayRunner
             await Console.Out.WriteLineAsync(demo.Describe());
         }
         await app.WaitForShutdownAsync();
+        // Disposing the host flushes the logs before the demo, if any, removes its data folder.
+        await app.DisposeAsync();
         return 0;
     }
 
