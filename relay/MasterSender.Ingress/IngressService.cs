@@ -34,7 +34,8 @@ public sealed class IngressService : BackgroundService
         TerminalStatusTracker status,
         IngressMetrics metrics,
         TimeProvider time,
-        ILogger<IngressService> logger)
+        ILogger<IngressService> logger,
+        IApiHealth? apiHealth = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -42,7 +43,7 @@ public sealed class IngressService : BackgroundService
         _time = time;
         _logger = logger;
         _pipeline = pipeline;
-        _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion);
+        _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion, apiHealth ?? new AlwaysHealthy());
     }
 
     public static string RelayVersion { get; } =
@@ -146,4 +147,10 @@ public sealed class IngressService : BackgroundService
             _sessions.Sweep(_endpoint!.Send);
         }
     }
+}
+
+/// <summary>Hosts without a signal API (ingress tests, benchmarks) report it healthy, as protocol v1 relays did.</summary>
+internal sealed class AlwaysHealthy : IApiHealth
+{
+    public ApiHealthState Current => ApiHealthState.Healthy;
 }

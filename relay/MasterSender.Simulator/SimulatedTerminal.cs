@@ -243,14 +243,15 @@ public sealed class SimulatedTerminal
         }
     }
 
-    /// <summary>Moves one symbol's market to <paramref name="price"/>: its positions' current price and profit follow.</summary>
-    public void SetPrice(string symbol, double price)
+    /// <summary>Moves one symbol's market to <paramref name="price"/>: its positions' current price and profit follow
+    /// (<paramref name="profitPerLot"/>: account currency per lot per 1.0 of price, 100 000 for EURUSD, 100 for gold).</summary>
+    public void SetPrice(string symbol, double price, double profitPerLot = 100_000)
     {
         lock (_gate)
         {
             foreach (var position in _positions.Values.Where(p => p.Symbol == symbol).ToList())
             {
-                var profit = (position.Side == PositionSide.Buy ? price - position.PriceOpen : position.PriceOpen - price) * position.Volume * 100_000;
+                var profit = (position.Side == PositionSide.Buy ? price - position.PriceOpen : position.PriceOpen - price) * position.Volume * profitPerLot;
                 _positions[position.Ticket] = position with { PriceCurrent = price, Profit = Math.Round(profit, 2) };
             }
 

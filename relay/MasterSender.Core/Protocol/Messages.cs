@@ -108,7 +108,13 @@ public sealed record Resync : RelayMessage
     public required string Reason { get; init; }
 }
 
-public sealed record HeartbeatReply : RelayMessage;
+/// <summary>The answer to a heartbeat; also says whether the signal API is taking signals (the EA alerts the trader
+/// when it has not for a while).</summary>
+public sealed record HeartbeatReply : RelayMessage
+{
+    public bool ApiOk { get; init; } = true;
+    public string ApiError { get; init; } = "";
+}
 
 public static class RefusalReasons
 {

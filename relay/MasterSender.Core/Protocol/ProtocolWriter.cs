@@ -24,8 +24,10 @@ public static class ProtocolWriter
                 wire.Type = "resync";
                 wire.Reason = resync.Reason;
                 break;
-            case HeartbeatReply:
+            case HeartbeatReply reply:
                 wire.Type = "heartbeat";
+                wire.ApiOk = reply.ApiOk;
+                wire.ApiError = reply.ApiError;
                 break;
             default:
                 throw new ArgumentException($"Unknown relay message {message.GetType().Name}", nameof(message));

@@ -43,6 +43,10 @@ internal sealed class WireMessage
     public int? HeartbeatMs { get; set; }
     public int? ReconcileMs { get; set; }
     public string? RelayVersion { get; set; }
+
+    // heartbeat (relay → EA)
+    public bool? ApiOk { get; set; }
+    public string? ApiError { get; set; }
 }
 
 internal sealed class WireAccount

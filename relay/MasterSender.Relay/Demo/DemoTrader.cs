@@ -12,13 +12,13 @@ namespace MasterSender.Relay.Demo;
 /// </summary>
 public sealed class DemoTrader
 {
-    /// <summary>The demo's markets: a start price, one pip, the symbol's digits.</summary>
+    /// <summary>The demo's markets: a start price, one pip, the symbol's digits, USD per lot per 1.0 of price.</summary>
     public static readonly IReadOnlyList<DemoMarket> Markets =
     [
-        new("EURUSD", 1.0852, 0.0001, 5),
-        new("GBPUSD", 1.2714, 0.0001, 5),
-        new("USDJPY", 151.32, 0.01, 3),
-        new("XAUUSD", 2341.5, 0.1, 2),
+        new("EURUSD", 1.0852, 0.0001, 5, 100_000),
+        new("GBPUSD", 1.2714, 0.0001, 5, 100_000),
+        new("USDJPY", 151.32, 0.01, 3, 100_000 / 151.32),
+        new("XAUUSD", 2341.5, 0.1, 2, 100),
     ];
 
     /// <summary>Closest a stop or a pending order may be to the market, in pips (a broker's stops level).</summary>
@@ -87,7 +87,7 @@ public sealed class DemoTrader
             var drift = (market.Price - _prices[market.Symbol]) * 0.05;
             var price = Math.Round(_prices[market.Symbol] + drift + ((_random.NextDouble() - 0.5) * 6 * market.Pip), market.Digits);
             _prices[market.Symbol] = price;
-            _terminal.SetPrice(market.Symbol, price);
+            _terminal.SetPrice(market.Symbol, price, market.ProfitPerLot);
             HitStops(market.Symbol, price);
         }
     }
@@ -182,7 +182,7 @@ public sealed class DemoTrader
         {
             // The market reaches the order's price and it fills there.
             _prices[order.Symbol] = order.PriceOpen;
-            _terminal.SetPrice(order.Symbol, order.PriceOpen);
+            _terminal.SetPrice(order.Symbol, order.PriceOpen, Market(order.Symbol).ProfitPerLot);
             _send(_terminal.FillOrder(order.Ticket, order.PriceOpen));
         }
         else
@@ -194,4 +194,4 @@ public sealed class DemoTrader
     private static DemoMarket Market(string symbol) => Markets.First(m => m.Symbol == symbol);
 }
 
-public sealed record DemoMarket(string Symbol, double Price, double Pip, int Digits);
+public sealed record DemoMarket(string Symbol, double Price, double Pip, int Digits, double ProfitPerLot);

@@ -54,6 +54,9 @@ public static class RelayApp
         builder.Services.AddSingleton<ISignalLedger, OutboxLedger>();
         builder.Services.AddSingleton<IApiAccess, SessionAccess>();
         builder.Services.AddSingleton<IStatusSources, RelayStatusSources>();
+        builder.Services.AddSingleton<ApiHealthMonitor>();
+        builder.Services.AddSingleton<MasterSender.Core.Accounts.IApiHealth>(sp => sp.GetRequiredService<ApiHealthMonitor>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiHealthMonitor>());
         return builder;
     }
 

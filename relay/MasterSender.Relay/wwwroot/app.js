@@ -157,12 +157,12 @@ function renderLatency(recent) {
 
   const width = 600, height = 110, top = 14, scale = Math.max(slowest, 10);
   const slot = width / CHART_BARS;
-  const axis = document.createElementNS(ns, "text");
-  axis.setAttribute("x", "2");
-  axis.setAttribute("y", "10");
-  axis.setAttribute("class", "axis");
-  axis.textContent = `${scale} ms`;
-  svg.append(axis);
+  // The tallest bar is the slowest signal (named in the summary above the chart); a line marks its height.
+  const line = document.createElementNS(ns, "line");
+  line.setAttribute("x1", "0"); line.setAttribute("x2", String(width));
+  line.setAttribute("y1", String(top)); line.setAttribute("y2", String(top));
+  line.setAttribute("class", "axis");
+  svg.append(line);
   delivered.forEach((r, i) => {
     const h = Math.max(2, (r.latency_ms / scale) * (height - top));
     const bar = document.createElementNS(ns, "rect");
