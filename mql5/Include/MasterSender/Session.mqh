@@ -8,6 +8,7 @@
 
 #include <MasterSender/Zmtp.mqh>
 #include <MasterSender/State.mqh>
+#include <MasterSender/Lang.mqh>
 
 #define PROTOCOL_VERSION        1
 #define CONNECT_TIMEOUT_MS      100
@@ -50,6 +51,8 @@ struct Session
    ulong             knownOrders[];
    ulong             pendingRemoval[];
    ulong             pendingSince[];
+   bool              apiOk;      // the relay's last heartbeat reply: is the signal API taking signals?
+   string            apiError;
   };
 
 void SessionInit(Session &s, const string host, const int port, const string key,
@@ -84,6 +87,8 @@ void SessionInit(Session &s, const string host, const int port, const string key
    ArrayFree(s.knownOrders);
    ArrayFree(s.pendingRemoval);
    ArrayFree(s.pendingSince);
+   s.apiOk = true;
+   s.apiError = "";
   }
 
 //--- One Print per change of state, never one per retry.
@@ -95,7 +100,7 @@ void SessionSetState(Session &s, const string state, const string detail)
    if(line == s.printed)
       return;
    s.printed = line;
-   Print("MasterSender " + line);
+   Print("MasterSender " + Tr(line, LangState(state) + ": " + LangDetail(detail)));
   }
 
 string NewSessionId()
@@ -254,6 +259,17 @@ void SessionOnMessage(Session &s, const string json, const ulong now)
    if(type == "welcome")
       SessionOnWelcome(s, json, now);
    else
+      if(type == "heartbeat")
+        {
+         // A relay before api_ok says nothing about the API: take it as working.
+         bool apiOk = true;
+         string apiError = "";
+         JsonGetBool(json, "api_ok", apiOk);
+         JsonGetString(json, "api_error", apiError);
+         s.apiOk = apiOk;
+         s.apiError = apiError;
+        }
+      else
       if(type == "resync")
         {
          string reason = "";

@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include "runtime.h"
+#include "alerts.h"
 
 enum ENUM_ACCOUNT_INFO_INTEGER { ACCOUNT_LOGIN, ACCOUNT_LEVERAGE, ACCOUNT_MARGIN_MODE, ACCOUNT_TRADE_ALLOWED };
 enum ENUM_ACCOUNT_INFO_DOUBLE { ACCOUNT_BALANCE, ACCOUNT_EQUITY, ACCOUNT_MARGIN, ACCOUNT_MARGIN_FREE, ACCOUNT_MARGIN_LEVEL };
@@ -188,7 +189,7 @@ inline string TerminalInfoString(ENUM_TERMINAL_INFO_STRING p) {
     case TERMINAL_PATH: return string(t.path.c_str());
     case TERMINAL_DATA_PATH: return string(t.dataPath.c_str());
     case TERMINAL_NAME: return string(t.name.c_str());
-    case TERMINAL_LANGUAGE: return string("English");
+    case TERMINAL_LANGUAGE: return string(EmuLanguage().c_str());  // emu/alerts.h
   }
   return string();
 }
