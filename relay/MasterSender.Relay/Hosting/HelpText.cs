@@ -12,7 +12,9 @@ public static class HelpText
         Usage: MasterSender.Relay [command] [--Key=value ...]
 
         Commands:
-          run       (default) Run the relay in the background: EA port, signal delivery, status page.
+          run       (default) Run the relay in the foreground until Ctrl+C: EA port, signal delivery, status page.
+                    In the background it is the same command, started by the installer's logon entry, the
+                    Windows service or the systemd user unit.
           demo      Run the whole pipeline in the foreground with a simulated terminal and a local sandbox API, and
                     print the status page URL. Each run starts from a fresh data folder, removed at exit, unless
                     --Storage:Path is given. With Api:Url, Api:Username and Api:Password it sends to that API
@@ -22,9 +24,10 @@ public static class HelpText
           logout    Forget the stored session and credentials.
           --help    This text.
 
-        Configuration keys (appsettings.json next to the exe, environment variables MasterSender__Section__Key,
-        or the command line as --Section:Key=value; the seed's config_sender.json is read too: api.url and
-        service.loop_interval):
+        Configuration keys (appsettings.json next to the exe, commented, ships with the product; environment
+        variables MasterSender__Section__Key; or the command line as --Section:Key=value, where an unknown key is
+        refused with the nearest valid one; the seed's config_sender.json is read too: api.url and
+        service.loop_interval). The relay logs which of these sources it read when it starts.
           Api:Url                    Base URL of the signal API (e.g. https://api.example.com).
           Api:Username               Login user name (or use the status page or `login`).
           Api:Password               Login password (never logged; prefer the status page or `login`).
@@ -47,6 +50,8 @@ public static class HelpText
           Storage:LockFile           Single-instance lock file (default: the temp folder).
           Logs:Console               Also log to the console (default true); the daily file in the data folder is always written.
           Storage:KeepHistory        How long finished signals stay in the outbox and the page's log (default 30.00:00:00).
+          Serilog:MinimumLevel:Default   Log level: Verbose, Debug, Information (default), Warning, Error.
+          Serilog:MinimumLevel:Override:<Source>  Level for one source, e.g. Serilog:MinimumLevel:Override:MasterSender.Broadcast=Debug.
 
         Status page: http://127.0.0.1:<Status:Port>/  (JSON: /api/status, /api/signals)
         """;

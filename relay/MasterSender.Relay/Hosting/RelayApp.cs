@@ -39,7 +39,7 @@ public static class RelayApp
         // Each host its own logger: the static one would be shared by every relay in a process (tests, the bench) and
         // lose or misfile lines; this one is disposed, and so flushed, with the host.
         var console = builder.Configuration.GetValue("Logs:Console", defaultValue: true);
-        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, dataFolder, console), preserveStaticLogger: true);
+        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, dataFolder, console, builder.Configuration), preserveStaticLogger: true);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RelayRuntime(DateTimeOffset.UtcNow, demo, dataFolder));
@@ -86,7 +86,7 @@ public static class RelayApp
         return app;
     }
 
-    public static void ConfigureLogging(LoggerConfiguration logger, string dataFolder, bool console = true)
+    public static void ConfigureLogging(LoggerConfiguration logger, string dataFolder, bool console = true, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
         logger.MinimumLevel.Information()
@@ -95,7 +95,14 @@ public static class RelayApp
             .MinimumLevel.Override("System.Net.Http.HttpClient", LogEventLevel.Warning)
             .MinimumLevel.Override("Microsoft.AspNetCore.DataProtection", LogEventLevel.Error)
             .MinimumLevel.Override("Polly", LogEventLevel.Warning)
-            .Enrich.FromLogContext()
+            .Enrich.FromLogContext();
+        if (configuration is not null)
+        {
+            // The Serilog section (MinimumLevel:Default, MinimumLevel:Override:<Source>) wins over the defaults above.
+            logger.ReadFrom.Configuration(configuration);
+        }
+
+        logger
             // Async: the delivery and ingress threads log every signal; they hand the event to a queue instead of
             // waiting on the console (journald, a slow terminal) and the file. Disposing the logger at shutdown
             // drains the queue, and a full queue blocks rather than drops, so no line is lost.
