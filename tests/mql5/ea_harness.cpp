@@ -23,6 +23,9 @@ struct Options {
   int deinitReason = REASON_REMOVE;
   long login = 5012345;
   long historyLagMs = 0;
+  std::string language = "English";  // TerminalInfoString(TERMINAL_LANGUAGE)
+  bool notifications = false;        // push notifications set up in the terminal
+  int alertAfterS = 30;              // the AlertAfterSeconds input
 };
 Options opt;
 
@@ -192,6 +195,9 @@ bool ParseArgs(int argc, char **argv) {
     else if (k == "--deinit-reason") opt.deinitReason = std::stoi(v);
     else if (k == "--login") opt.login = std::stol(v);
     else if (k == "--history-lag-ms") opt.historyLagMs = std::stol(v);
+    else if (k == "--language") opt.language = v;
+    else if (k == "--notifications") opt.notifications = v == "1";
+    else if (k == "--alert-after") opt.alertAfterS = std::stoi(v);
     else return false;
   }
   return (argc % 2) == 1 && opt.speed > 0;
@@ -203,12 +209,16 @@ int main(int argc, char **argv) {
   if (!ParseArgs(argc, argv)) {
     std::cerr << "usage: ea_harness [--host H] [--port P] [--scenario idle|open_modify_close|pending|shuffled|"
                  "lost_events|queue_overflow|netting|not_allowed|tester] [--key K] [--speed N] [--duration S] "
-                 "[--until-stdin-closes 1] [--deinit-reason R] [--login L] [--history-lag-ms N]\n";
+                 "[--until-stdin-closes 1] [--deinit-reason R] [--login L] [--history-lag-ms N] [--language L] "
+                 "[--notifications 1] [--alert-after S]\n";
     return 2;
   }
   RelayHost.HarnessSetByUser(string(opt.host.c_str()));
   RelayPort.HarnessSetByUser(opt.port);
   PairingKey.HarnessSetByUser(string(opt.key.c_str()));
+  AlertAfterSeconds.HarnessSetByUser(opt.alertAfterS);
+  EmuAlert().language = opt.language;
+  EmuAlert().notificationsEnabled = opt.notifications;
   Term().login = opt.login;
   Events().historyLagMs = ulong(opt.historyLagMs);
   Emu().uninitReason = opt.deinitReason;
