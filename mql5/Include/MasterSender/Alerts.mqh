@@ -42,7 +42,7 @@ void AlertTrader(const string text)
    Alert(text);
    if(TerminalInfoInteger(TERMINAL_NOTIFICATIONS_ENABLED) != 0)
       if(!SendNotification(StringSubstr(text, 0, NOTIFICATION_MAX_CHARS)))
-         Print("MasterSender: SendNotification failed, error ", GetLastError());
+         Print(Tr("MasterSender: SendNotification failed, error ", "MasterSender: SendNotification falhou, erro "), GetLastError());
   }
 
 //--- Called on every timer tick: raises the alert once per episode, and the all-clear once when it ends.
