@@ -3,7 +3,8 @@
 ;   VERSION, VIVERSION (four numbers), OUTFILE, RELAY_DIR (win-x64 publish + MasterSender.Start.exe),
 ;   MQL5_SRC (EA sources in the repo layout), SCRIPTS (installer/windows).
 ; Command line: /S silent, /NOSTART do not start the relay now, /SERVICE install the Windows service instead
-; of the logon start, /D=<folder> install folder (must be last).
+; of the logon start, /APIURL=<url> the signal API's base URL (written to appsettings.json), /D=<folder> install
+; folder (must be last). The pages speak Brazilian Portuguese or English, following Windows' display language.
 ; Uninstaller: /S silent, /REMOVEDATA also delete the data folder (kept by default).
 
 !ifndef VERSION | VIVERSION | OUTFILE | RELAY_DIR | MQL5_SRC | SCRIPTS
@@ -52,17 +53,16 @@ VIAddVersionKey LegalCopyright "MasterSender"
 Var Report      ; handle of install-report.txt while installing: the summary page and silent installs read it
 Var Terminals   ; MetaTrader 5 data folders the EA went into
 Var OpenStatus  ; checkbox on the last page
+Var ApiUrl      ; the signal API's base URL, asked on its own page (or /APIURL=), written to appsettings.json
+Var ApiUrlField
 
 !define MUI_ABORTWARNING
-!define MUI_WELCOMEPAGE_TEXT "This installs, for you alone and without administrator rights:$\r$\n$\r$\n\
-  - the MasterSender relay, started in the background when you log on,$\r$\n\
-  - the MasterSender Expert Advisor in every MetaTrader 5 it finds, compiled where MetaEditor is found.$\r$\n$\r$\n\
-  Start each MetaTrader 5 once before this, so that its data folder exists.$\r$\n$\r$\n\
-  $_CLICK"
+!define MUI_WELCOMEPAGE_TEXT "$(WELCOME_TEXT)"
 !define MUI_COMPONENTSPAGE_SMALLDESC
 !insertmacro MUI_PAGE_WELCOME
 !insertmacro MUI_PAGE_COMPONENTS
 !insertmacro MUI_PAGE_DIRECTORY
+Page custom ApiUrlShow ApiUrlLeave
 !insertmacro MUI_PAGE_INSTFILES
 Page custom SummaryShow SummaryLeave
 
@@ -70,6 +70,48 @@ Page custom SummaryShow SummaryLeave
 !insertmacro MUI_UNPAGE_COMPONENTS
 !insertmacro MUI_UNPAGE_INSTFILES
 !insertmacro MUI_LANGUAGE "English"
+!insertmacro MUI_LANGUAGE "PortugueseBR"
+
+; Every sentence of our own pages, in both languages (MUI chooses by Windows' display language). The install report
+; stays in English: it is what support reads.
+LangString WELCOME_TEXT ${LANG_ENGLISH} "This installs, for you alone and without administrator rights:$\r$\n$\r$\n\
+  - the MasterSender relay, started in the background when you log on,$\r$\n\
+  - the MasterSender Expert Advisor in every MetaTrader 5 it finds, compiled where MetaEditor is found.$\r$\n$\r$\n\
+  Start each MetaTrader 5 once before this, so that its data folder exists.$\r$\n$\r$\n\
+  $_CLICK"
+LangString WELCOME_TEXT ${LANG_PORTUGUESEBR} "Isto instala, só para você e sem direitos de administrador:$\r$\n$\r$\n\
+  - o relay MasterSender, iniciado em segundo plano quando você entra no Windows,$\r$\n\
+  - o Expert Advisor MasterSender em cada MetaTrader 5 encontrado, compilado onde houver MetaEditor.$\r$\n$\r$\n\
+  Abra cada MetaTrader 5 uma vez antes disto, para que a pasta de dados dele exista.$\r$\n$\r$\n\
+  $_CLICK"
+LangString SEC_RELAY ${LANG_ENGLISH} "MasterSender relay"
+LangString SEC_RELAY ${LANG_PORTUGUESEBR} "Relay MasterSender"
+LangString SEC_LOGON ${LANG_ENGLISH} "Start the relay when I log on"
+LangString SEC_LOGON ${LANG_PORTUGUESEBR} "Iniciar o relay quando eu entrar no Windows"
+LangString SEC_SERVICE ${LANG_ENGLISH} "Windows service instead (admin)"
+LangString SEC_SERVICE ${LANG_PORTUGUESEBR} "Serviço do Windows em vez disso (admin)"
+LangString SEC_EA ${LANG_ENGLISH} "Expert Advisor in every MetaTrader 5"
+LangString SEC_EA ${LANG_PORTUGUESEBR} "Expert Advisor em cada MetaTrader 5"
+LangString API_TITLE ${LANG_ENGLISH} "Signal API"
+LangString API_TITLE ${LANG_PORTUGUESEBR} "API de sinais"
+LangString API_SUBTITLE ${LANG_ENGLISH} "Where the relay sends the signals"
+LangString API_SUBTITLE ${LANG_PORTUGUESEBR} "Para onde o relay envia os sinais"
+LangString API_LABEL ${LANG_ENGLISH} "Base URL of the signal API (given by your provider), e.g. https://api.example.com.$\r$\nIt is written to appsettings.json next to the relay. Leave it empty to set it later there."
+LangString API_LABEL ${LANG_PORTUGUESEBR} "URL base da API de sinais (informada pelo seu provedor), por exemplo https://api.example.com.$\r$\nEla é gravada no appsettings.json ao lado do relay. Deixe em branco para configurar depois lá."
+LangString API_INVALID ${LANG_ENGLISH} "The API URL must start with https:// or http:// and contain no quotes or backslashes."
+LangString API_INVALID ${LANG_PORTUGUESEBR} "A URL da API deve começar com https:// ou http:// e não conter aspas nem barras invertidas."
+LangString DONE_TITLE ${LANG_ENGLISH} "MasterSender is installed"
+LangString DONE_TITLE ${LANG_PORTUGUESEBR} "MasterSender está instalado"
+LangString DONE_SUBTITLE ${LANG_ENGLISH} "What went where, and the two steps left in MetaTrader 5"
+LangString DONE_SUBTITLE ${LANG_PORTUGUESEBR} "O que foi instalado onde, e os dois passos que faltam no MetaTrader 5"
+LangString DONE_STEPS ${LANG_ENGLISH} "Two steps left, in each MetaTrader 5 (the EA went into the folders listed below):$\r$\n\
+    1. Tools > Options > Expert Advisors: tick $\"Allow WebRequest for listed URL$\" and add 127.0.0.1$\r$\n\
+    2. Navigator > Expert Advisors: drag MasterSender onto one chart and allow Algo Trading."
+LangString DONE_STEPS ${LANG_PORTUGUESEBR} "Faltam dois passos, em cada MetaTrader 5 (o EA foi para as pastas listadas abaixo):$\r$\n\
+    1. Ferramentas > Opções > Expert Advisors: marque $\"Permitir WebRequest para as URLs listadas$\" e adicione 127.0.0.1$\r$\n\
+    2. Navegador > Expert Advisors: arraste o MasterSender para um gráfico e permita o Algo Trading."
+LangString DONE_OPEN ${LANG_ENGLISH} "Open the status page now (${STATUS_URL})"
+LangString DONE_OPEN ${LANG_PORTUGUESEBR} "Abrir a página de status agora (${STATUS_URL})"
 
 ; ---------------------------------------------------------------- helpers
 
@@ -189,7 +231,7 @@ FunctionEnd
 
 ; ---------------------------------------------------------------- install
 
-Section "MasterSender relay" SecRelay
+Section "$(SEC_RELAY)" SecRelay
   SectionIn RO
   SetOutPath "$INSTDIR"
   FileOpen $Report "$INSTDIR\install-report.txt" w
@@ -209,10 +251,13 @@ Section "MasterSender relay" SecRelay
   File "${RELAY_DIR}/${STARTER}"
   File "${SCRIPTS}/service-install.cmd"
   File "${SCRIPTS}/service-remove.cmd"
+  ; every key, commented, for reference; appsettings.json itself is the user's and only written as below
+  File "/oname=appsettings.sample.json" "${RELAY_DIR}/appsettings.json"
+  Call WriteSettings
   WriteUninstaller "$INSTDIR\Uninstall.exe"
 
   CreateDirectory "$SMPROGRAMS\MasterSender"
-  WriteINIStr "$SMPROGRAMS\MasterSender\MasterSender status.url" "InternetShortcut" "URL" "${STATUS_URL}"
+  WriteINIStr "$SMPROGRAMS\MasterSender\MasterSender status.url" "InternetShortcut" "URL" "${STATUS_URL}" ; opens the status page
   CreateShortcut "$SMPROGRAMS\MasterSender\Start MasterSender relay.lnk" "$INSTDIR\${STARTER}" "" "$INSTDIR\${RELAY}"
   CreateShortcut "$SMPROGRAMS\MasterSender\Uninstall MasterSender.lnk" "$INSTDIR\Uninstall.exe"
 
@@ -234,7 +279,123 @@ Section "MasterSender relay" SecRelay
   ${Say} "Status page:  ${STATUS_URL} (Start menu > MasterSender > MasterSender status)"
 SectionEnd
 
-Section "Start the relay when I log on" SecLogon
+; appsettings.json next to the relay: with the API URL when one was given (an older file is kept as .bak), else
+; the commented sample when there is none yet; an existing file and no new URL: left as it is.
+Function WriteSettings
+  ${If} $ApiUrl != ""
+    ${If} ${FileExists} "$INSTDIR\appsettings.json"
+      Delete "$INSTDIR\appsettings.json.bak"
+      Rename "$INSTDIR\appsettings.json" "$INSTDIR\appsettings.json.bak"
+      ${Say} "Settings:     previous appsettings.json kept as appsettings.json.bak"
+    ${EndIf}
+    FileOpen $0 "$INSTDIR\appsettings.json" w
+    FileWrite $0 "// MasterSender relay settings, written by the setup. Every key, explained: appsettings.sample.json.$\r$\n"
+    FileWrite $0 "{$\r$\n  $\"Api$\": {$\r$\n    $\"Url$\": $\"$ApiUrl$\"$\r$\n  }$\r$\n}$\r$\n"
+    FileClose $0
+    WriteRegStr HKCU "${UNINST_KEY}" "ApiUrl" "$ApiUrl"
+    ${Say} "Signal API:   $ApiUrl (Api:Url in $INSTDIR\appsettings.json)"
+  ${ElseIfNot} ${FileExists} "$INSTDIR\appsettings.json"
+    CopyFiles /SILENT "$INSTDIR\appsettings.sample.json" "$INSTDIR\appsettings.json"
+    ${Say} "Signal API:   not set; set Api:Url in $INSTDIR\appsettings.json"
+  ${Else}
+    ${Say} "Settings:     $INSTDIR\appsettings.json kept as it was"
+  ${EndIf}
+FunctionEnd
+
+; The API URL page: pre-filled with last time's answer.
+Function ApiUrlShow
+  !insertmacro MUI_HEADER_TEXT "$(API_TITLE)" "$(API_SUBTITLE)"
+  nsDialogs::Create 1018
+  Pop $0
+  ${NSD_CreateLabel} 0 0 100% 40u "$(API_LABEL)"
+  Pop $0
+  ${NSD_CreateText} 0 44u 100% 12u "$ApiUrl"
+  Pop $ApiUrlField
+  nsDialogs::Show
+FunctionEnd
+
+Function ApiUrlLeave
+  ${NSD_GetText} $ApiUrlField $ApiUrl
+  Push $ApiUrl
+  Call CheckApiUrl
+  Pop $0
+  ${If} $0 != ""
+    MessageBox MB_ICONEXCLAMATION "$(API_INVALID)"
+    Abort
+  ${EndIf}
+FunctionEnd
+
+; Pops the command line, pushes the value of /APIURL= (up to the next space, quotes removed), or "-" without one.
+; Not GetOptions: it cuts a value at the next "/", and a URL is full of them.
+Function ApiUrlOption
+  Exch $R0
+  Push $R1
+  Push $R2
+  StrCpy $R1 0
+  StrCpy $R2 "-"
+  ${Do}
+    StrCpy $0 $R0 8 $R1
+    ${If} $0 == ""
+      ${Break}
+    ${EndIf}
+    ${If} $0 == "/APIURL="
+      IntOp $R1 $R1 + 8
+      StrCpy $R2 ""
+      ${Do}
+        StrCpy $0 $R0 1 $R1
+        ${If} $0 == ""
+        ${OrIf} $0 == " "
+          ${Break}
+        ${EndIf}
+        ${If} $0 != '"'
+          StrCpy $R2 "$R2$0"
+        ${EndIf}
+        IntOp $R1 $R1 + 1
+      ${Loop}
+      ${Break}
+    ${EndIf}
+    IntOp $R1 $R1 + 1
+  ${Loop}
+  StrCpy $R0 $R2
+  Pop $R2
+  Pop $R1
+  Exch $R0
+FunctionEnd
+
+; Pops a URL, pushes "" when it is empty or acceptable (http(s)://, no quote or backslash: it goes into JSON as is).
+Function CheckApiUrl
+  Exch $R0
+  Push $R1
+  Push $R2
+  StrCpy $R2 ""
+  ${If} $R0 != ""
+    StrCpy $R1 $R0 8
+    ${If} $R1 != "https://"
+      StrCpy $R1 $R0 7
+      ${If} $R1 != "http://"
+        StrCpy $R2 "bad"
+      ${EndIf}
+    ${EndIf}
+    StrCpy $R1 0
+    ${Do}
+      StrCpy $0 $R0 1 $R1
+      ${If} $0 == ""
+        ${Break}
+      ${EndIf}
+      ${If} $0 == '"'
+      ${OrIf} $0 == "\"
+        StrCpy $R2 "bad"
+      ${EndIf}
+      IntOp $R1 $R1 + 1
+    ${Loop}
+  ${EndIf}
+  StrCpy $R0 $R2
+  Pop $R2
+  Pop $R1
+  Exch $R0
+FunctionEnd
+
+Section "$(SEC_LOGON)" SecLogon
   ; HKCU Run rather than a Startup-folder shortcut: one value the uninstaller removes exactly, listed in
   ; Task Manager > Startup where the user can switch it off, and independent of folder redirection.
   ; It runs the starter, which hides the relay's console window.
@@ -242,7 +403,7 @@ Section "Start the relay when I log on" SecLogon
   ${Say} "Starts at logon: HKCU\${RUN_KEY}\MasterSender"
 SectionEnd
 
-Section /o "Windows service instead (admin)" SecService
+Section /o "$(SEC_SERVICE)" SecService
   ; The setup itself stays per-user; only this step elevates, through one UAC prompt for the script.
   ExecShellWait "runas" "$SYSDIR\cmd.exe" '/c ""$INSTDIR\service-install.cmd" "${DATA_DIR}""' SW_HIDE
   nsExec::ExecToStack '"$SYSDIR\sc.exe" query ${SERVICE}'
@@ -260,7 +421,7 @@ Section /o "Windows service instead (admin)" SecService
   ${EndIf}
 SectionEnd
 
-Section "Expert Advisor in every MetaTrader 5" SecEa
+Section "$(SEC_EA)" SecEa
   StrCpy $Terminals 0
   ${Say} ""
   ${Say} "Expert Advisor (Experts\MasterSender.mq5, Include\MasterSender\) copied to:"
@@ -313,6 +474,10 @@ LangString DESC_Relay ${LANG_ENGLISH} "The relay (one self-contained exe), Start
 LangString DESC_Logon ${LANG_ENGLISH} "Start the relay in the background whenever you log on to Windows."
 LangString DESC_Service ${LANG_ENGLISH} "Run the relay as a Windows service, even before anyone logs on (asks for administrator rights once)."
 LangString DESC_Ea ${LANG_ENGLISH} "Copy the EA into every MetaTrader 5 data folder of this user and compile it where MetaEditor is found."
+LangString DESC_Relay ${LANG_PORTUGUESEBR} "O relay (um exe autossuficiente), os atalhos no menu Iniciar e o desinstalador. Sem direitos de administrador."
+LangString DESC_Logon ${LANG_PORTUGUESEBR} "Iniciar o relay em segundo plano sempre que você entrar no Windows."
+LangString DESC_Service ${LANG_PORTUGUESEBR} "Rodar o relay como serviço do Windows, mesmo antes de alguém entrar (pede direitos de administrador uma vez)."
+LangString DESC_Ea ${LANG_PORTUGUESEBR} "Copiar o EA para cada pasta de dados do MetaTrader 5 deste usuário e compilá-lo onde houver MetaEditor."
 !insertmacro MUI_FUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${SecRelay} $(DESC_Relay)
   !insertmacro MUI_DESCRIPTION_TEXT ${SecLogon} $(DESC_Logon)
@@ -322,6 +487,24 @@ LangString DESC_Ea ${LANG_ENGLISH} "Copy the EA into every MetaTrader 5 data fol
 
 Function .onInit
   SetShellVarContext current
+  ReadRegStr $ApiUrl HKCU "${UNINST_KEY}" "ApiUrl"
+  ${GetParameters} $1
+  Push $1
+  Call ApiUrlOption
+  Pop $2
+  ${If} $2 != "-"
+    Push $2
+    Call CheckApiUrl
+    Pop $3
+    ${If} $3 != ""
+      ${IfNot} ${Silent}
+        MessageBox MB_ICONEXCLAMATION "$(API_INVALID)"
+      ${EndIf}
+      SetErrorLevel 2
+      Quit
+    ${EndIf}
+    StrCpy $ApiUrl $2
+  ${EndIf}
   ; an upgrade keeps the choice made last time: service or logon start
   ReadRegDWORD $0 HKCU "${UNINST_KEY}" "Service"
   ${GetParameters} $1
@@ -339,13 +522,11 @@ FunctionEnd
 ; ---------------------------------------------------------------- last page: what went where, what's next
 
 Function SummaryShow
-  !insertmacro MUI_HEADER_TEXT "MasterSender is installed" "What went where, and the two steps left in MetaTrader 5"
+  !insertmacro MUI_HEADER_TEXT "$(DONE_TITLE)" "$(DONE_SUBTITLE)"
   nsDialogs::Create 1018
   Pop $0
   ; the two steps first, where nobody can miss them; the full report below
-  ${NSD_CreateLabel} 0 0 100% 26% "Two steps left, in each MetaTrader 5:$\r$\n\
-    1. Tools > Options > Expert Advisors: tick $\"Allow WebRequest for listed URL$\" and add 127.0.0.1$\r$\n\
-    2. Navigator > Expert Advisors: drag MasterSender onto one chart and allow Algo Trading."
+  ${NSD_CreateLabel} 0 0 100% 26% "$(DONE_STEPS)"
   Pop $1
   nsDialogs::CreateControl EDIT ${DEFAULT_STYLES}|${WS_TABSTOP}|${WS_VSCROLL}|${ES_MULTILINE}|${ES_READONLY}|${ES_AUTOVSCROLL} \
     ${WS_EX_CLIENTEDGE} 0 27% 100% 58% ""
@@ -367,7 +548,7 @@ Function SummaryShow
   ${EndIf}
   SendMessage $1 ${EM_SETSEL} 0 0
   SendMessage $1 ${EM_SCROLLCARET} 0 0
-  ${NSD_CreateCheckbox} 0 88% 100% 10u "Open the status page now (${STATUS_URL})"
+  ${NSD_CreateCheckbox} 0 88% 100% 10u "$(DONE_OPEN)"
   Pop $OpenStatus
   ${NSD_Check} $OpenStatus
   ; this is the last page: Finish, nothing to go back to or cancel
@@ -422,6 +603,8 @@ Section "un.MasterSender relay and Expert Advisor" UnSecProgram
   Delete "$INSTDIR\service-install.cmd"
   Delete "$INSTDIR\service-remove.cmd"
   Delete "$INSTDIR\install-report.txt"
+  Delete "$INSTDIR\appsettings.sample.json"
+  ; appsettings.json is the user's settings: kept, like the data folder, unless they ask for their data to go
   RMDir /r "$INSTDIR\mql5"
   Delete "$INSTDIR\Uninstall.exe"
   RMDir "$INSTDIR" ; only if empty: never sweep away files we did not put there
@@ -431,6 +614,9 @@ SectionEnd
 Section /o "un.Remove my data (logs, outbox, saved login)" UnSecData
   RMDir /r "${DATA_DIR}"
   DetailPrint "Removed ${DATA_DIR}"
+  Delete "$INSTDIR\appsettings.json"
+  Delete "$INSTDIR\appsettings.json.bak"
+  RMDir "$INSTDIR"
 SectionEnd
 
 Section "-un.Report"
@@ -451,6 +637,8 @@ FunctionEnd
 
 LangString UNDESC_Program ${LANG_ENGLISH} "The relay, its shortcuts, its logon start or service, and the EA files this setup put into each MetaTrader 5."
 LangString UNDESC_Data ${LANG_ENGLISH} "Also delete ${DATA_DIR}: logs, undelivered signals and the saved login. Kept unless ticked, for a reinstall."
+LangString UNDESC_Program ${LANG_PORTUGUESEBR} "O relay, seus atalhos, sua inicialização ou serviço, e os arquivos do EA que este instalador pôs em cada MetaTrader 5."
+LangString UNDESC_Data ${LANG_PORTUGUESEBR} "Apagar também ${DATA_DIR}: logs, sinais não entregues e o login salvo. Mantido se não marcado, para reinstalar."
 !insertmacro MUI_UNFUNCTION_DESCRIPTION_BEGIN
   !insertmacro MUI_DESCRIPTION_TEXT ${UnSecProgram} $(UNDESC_Program)
   !insertmacro MUI_DESCRIPTION_TEXT ${UnSecData} $(UNDESC_Data)

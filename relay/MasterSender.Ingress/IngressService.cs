@@ -42,7 +42,8 @@ public sealed class IngressService : BackgroundService
         TerminalStatusTracker status,
         IngressMetrics metrics,
         TimeProvider time,
-        ILogger<IngressService> logger)
+        ILogger<IngressService> logger,
+        IApiHealth? apiHealth = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
@@ -51,7 +52,7 @@ public sealed class IngressService : BackgroundService
         _logger = logger;
         _pipeline = pipeline;
         _refusals = new ConnectionRefusalLog(logger, metrics, time);
-        _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion);
+        _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion, apiHealth ?? new AlwaysHealthy());
     }
 
     public static string RelayVersion { get; } =
@@ -235,4 +236,10 @@ public sealed class IngressService : BackgroundService
             _sessions.SendLookups(_endpoint!.Send);
         }
     }
+}
+
+/// <summary>Hosts without a signal API (ingress tests, benchmarks) report it healthy, as protocol v1 relays did.</summary>
+internal sealed class AlwaysHealthy : IApiHealth
+{
+    public ApiHealthState Current => ApiHealthState.Healthy;
 }

@@ -18,7 +18,8 @@ internal sealed class SessionManager(
     IngressMetrics metrics,
     TimeProvider time,
     ILogger logger,
-    string relayVersion)
+    string relayVersion,
+    IApiHealth apiHealth)
 {
     private const int MaxPeerNotes = 10_000;
     private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
@@ -191,7 +192,8 @@ internal sealed class SessionManager(
         switch (message)
         {
             case Heartbeat:
-                Reply(peer.Identity, new HeartbeatReply { Session = peer.SessionId }, send);
+                var api = apiHealth.Current;
+                Reply(peer.Identity, new HeartbeatReply { Session = peer.SessionId, ApiOk = api.Ok, ApiError = api.Ok ? "" : api.Error }, send);
                 break;
             case Goodbye goodbye:
                 _sessions.Remove(Convert.ToHexString(peer.Identity));

@@ -4,12 +4,13 @@ var command = RelayCommand.Parse(args);
 switch (command.Verb)
 {
     case RelayVerb.Help:
+        Console.WriteLine(HelpText.Text);
         if (command.Error is not null)
         {
+            // After the help, so it is the last thing on the screen.
             Console.Error.WriteLine(command.Error);
         }
 
-        Console.WriteLine(HelpText.Text);
         return command.Error is null ? 0 : 2;
     case RelayVerb.Run:
     case RelayVerb.Demo:

@@ -297,6 +297,23 @@ public sealed class SimulatedTerminal
         }
     }
 
+    /// <summary>Moves one symbol's market to <paramref name="price"/>: its positions' current price and profit follow
+    /// (<paramref name="profitPerLot"/>: account currency per lot per 1.0 of price, 100 000 for EURUSD, 100 for gold).</summary>
+    public void SetPrice(string symbol, double price, double profitPerLot = 100_000)
+    {
+        lock (_gate)
+        {
+            foreach (var position in _positions.Values.Where(p => p.Symbol == symbol).ToList())
+            {
+                var profit = (position.Side == PositionSide.Buy ? price - position.PriceOpen : position.PriceOpen - price) * position.Volume * profitPerLot;
+                _positions[position.Ticket] = position with { PriceCurrent = price, Profit = Math.Round(profit, 2) };
+            }
+
+            var floating = _positions.Values.Sum(p => p.Profit);
+            _account = _account with { Equity = Math.Round(_account.Balance + floating, 2), MarginFree = Math.Round(_account.Balance + floating - _account.Margin, 2) };
+        }
+    }
+
     private List<EaMessage> Net(PositionState existing, PositionSide side, double volume, double price)
     {
         if (existing.Side == side)

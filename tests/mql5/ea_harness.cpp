@@ -30,6 +30,9 @@ struct Options {
   int trail = 0;             // "many": trail every position's SL every tick for N emulated seconds
   bool awaitRelay = false;
   std::string goFile;        // "relay_restart": the close waits until this file exists   // after each heartbeat, hold emulated time (up to 5 s wall) until the relay answers
+  std::string language = "English";  // TerminalInfoString(TERMINAL_LANGUAGE)
+  bool notifications = false;        // push notifications set up in the terminal
+  int alertAfterS = 30;              // the AlertAfterSeconds input
 };
 Options opt;
 
@@ -419,6 +422,9 @@ bool ParseArgs(int argc, char **argv) {
     else if (k == "--trail") opt.trail = std::stoi(v);
     else if (k == "--await-relay") opt.awaitRelay = v == "1";
     else if (k == "--go-file") opt.goFile = v;
+    else if (k == "--language") opt.language = v;
+    else if (k == "--notifications") opt.notifications = v == "1";
+    else if (k == "--alert-after") opt.alertAfterS = std::stoi(v);
     else return false;
   }
   return (argc % 2) == 1 && opt.speed > 0;
@@ -432,12 +438,16 @@ int main(int argc, char **argv) {
                  "lost_events|queue_overflow|netting|not_allowed|tester|many|broker_reconnect|account_switch|swap_reopen|"
                  "close_by|stop_out|server_stops|stop_limit|relay_restart] [--key K] [--speed N] [--duration S] "
                  "[--until-stdin-closes 1] [--deinit-reason R] [--login L] [--history-lag-ms N] [--deal-lag-ms N] "
-                 "[--late-sync-ms N] [--slow-handler-ms N] [--speculative-one 1] [--trail S] [--await-relay 1] [--go-file F]\n";
+                 "[--late-sync-ms N] [--slow-handler-ms N] [--speculative-one 1] [--trail S] [--await-relay 1] [--go-file F] "
+                 "[--language L] [--notifications 1] [--alert-after S]\n";
     return 2;
   }
   RelayHost.HarnessSetByUser(string(opt.host.c_str()));
   RelayPort.HarnessSetByUser(opt.port);
   PairingKey.HarnessSetByUser(string(opt.key.c_str()));
+  AlertAfterSeconds.HarnessSetByUser(opt.alertAfterS);
+  EmuAlert().language = opt.language;
+  EmuAlert().notificationsEnabled = opt.notifications;
   Term().login = opt.login;
   Events().historyLagMs = ulong(opt.historyLagMs);
   Events().dealLagMaxMs = ulong(opt.dealLagMs);

@@ -5,4 +5,5 @@
 #include "emu/strings.h"
 #include "emu/runtime.h"
 #include "emu/sockets.h"
+#include "emu/alerts.h"
 #include "emu/terminal.h"

@@ -396,6 +396,92 @@ void TestClosingDeal() {
   Term().deals.clear();
 }
 
+// The trader hears once when copying stops (after AlertAfterSeconds) and once when it is back; push
+// notifications only where the terminal has them set up; the words follow the terminal's language.
+void RunAlerts(AlertWatch &w, Session &s, ulong from, ulong to) {
+  for (ulong t = from; t <= to; t += 50) {
+    Emu().tickMs = t;
+    AlertsWatch(w, s, t, 30000);
+  }
+}
+void TestAlerts() {
+  EmuAlerts &a = EmuAlert();
+  a.alerts.clear();
+  a.notifications.clear();
+  a.notificationTimes.clear();
+  a.notificationsEnabled = true;
+  a.language = "English";
+  LangInit();
+  Session s;
+  SessionInit(s, "127.0.0.1", 47800, "", 5000, "i", "0.1.0");
+  s.state = "unreachable";
+  s.detail = "relay not running on 127.0.0.1:47800 (error 5272); retrying";
+  AlertWatch w;
+  AlertWatchInit(w);
+  ulong t0 = 2000000;
+  RunAlerts(w, s, t0, t0 + 29950);
+  Check(a.alerts.empty(), "no alert while copying has stopped for less than AlertAfterSeconds");
+  RunAlerts(w, s, t0 + 30000, t0 + 120000);
+  Check(a.alerts.size() == 1 && a.alerts[0].find("copying has STOPPED") != std::string::npos &&
+            a.alerts[0].find("relay unreachable") != std::string::npos,
+        "one alert per episode, naming the relay as unreachable");
+  Check(a.notifications.size() == 1 && a.notifications[0] == a.alerts[0], "one push notification with the same words");
+
+  s.state = "connected";
+  s.accepted = true;
+  RunAlerts(w, s, t0 + 120050, t0 + 180000);
+  Check(a.alerts.size() == 2 && a.alerts[1].find("back to normal") != std::string::npos, "one all-clear when copying is back");
+  Check(a.notifications.size() == 2, "the all-clear is pushed too");
+
+  s.apiOk = false;
+  s.apiError = "HTTP 503";
+  RunAlerts(w, s, t0 + 180050, t0 + 190000);
+  s.apiOk = true;
+  RunAlerts(w, s, t0 + 190050, t0 + 191000);
+  Check(a.alerts.size() == 2, "a 10 s API blip raises nothing");
+  s.apiOk = false;
+  a.notificationsEnabled = false;
+  RunAlerts(w, s, t0 + 191050, t0 + 240000);
+  Check(a.alerts.size() == 3 && a.alerts[2].find("HTTP 503") != std::string::npos,
+        "the API refusing signals for 30 s raises one alert with its reason");
+  Check(a.notifications.size() == 2, "no push notification where the terminal has none set up");
+  Check(S(ChartTextFor(s)).find("The signal API is not taking signals: HTTP 503") != std::string::npos,
+        "the chart says the API is refusing");
+
+  a.notificationsEnabled = true;
+  a.language = "Portuguese (Brazil)";
+  LangInit();
+  s.apiOk = true;
+  RunAlerts(w, s, t0 + 240050, t0 + 240100);
+  Check(a.alerts.size() == 4 && a.alerts[3].find("voltou ao normal") != std::string::npos, "the all-clear in Portuguese");
+  s.state = "unreachable";
+  s.accepted = false;
+  RunAlerts(w, s, t0 + 240150, t0 + 280000);
+  Check(a.alerts.size() == 5 && a.alerts[4].find("a cópia PAROU") != std::string::npos &&
+            a.alerts[4].find("relay inacessível: relay não está rodando em 127.0.0.1:47800 (erro 5272); tentando de novo") !=
+                std::string::npos,
+        "the alert in Portuguese, the session's detail translated");
+  Check(S(ChartTextFor(s)).find("DESCONECTADO") != std::string::npos, "the chart text in Portuguese");
+  a.language = "English";
+  LangInit();
+  Check(S(ChartTextFor(s)).find("NOT CONNECTED") != std::string::npos, "the chart text in English");
+}
+
+void TestNotificationLimits() {
+  EmuAlerts &a = EmuAlert();
+  a.notificationTimes.clear();
+  a.notificationsEnabled = true;
+  Emu().tickMs = 5000000;
+  Check(SendNotification("one") && SendNotification("two"), "two notifications in a second are sent");
+  Check(!SendNotification("three") && GetLastError() == ERR_NOTIFICATION_TOO_FREQUENT, "a third in the same second is refused (4518)");
+  std::string longText(256, 'x');
+  Emu().tickMs += 2000;
+  Check(!SendNotification(longText.c_str()) && GetLastError() == ERR_NOTIFICATION_WRONG_PARAMETER, "over 255 characters is refused (4516)");
+  a.notificationsEnabled = false;
+  Check(!SendNotification("off") && GetLastError() == ERR_NOTIFICATION_WRONG_SETTINGS, "notifications not set up: refused (4517)");
+  string r = "a-b-a";
+  Check(StringReplace(r, "a", "xy") == 2 && S(r) == "xy-b-xy", "StringReplace replaces every occurrence and counts them");
+}
 }  // namespace
 
 int main() {
@@ -410,6 +496,8 @@ int main() {
   TestTrack();
   TestJsonArray();
   TestClosingDeal();
+  TestAlerts();
+  TestNotificationLimits();
   std::cout << passed << " passed, " << failed << " failed" << std::endl;
   return failed == 0 ? 0 : 1;
 }

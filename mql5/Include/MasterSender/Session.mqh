@@ -9,6 +9,7 @@
 #include <MasterSender/Zmtp.mqh>
 #include <MasterSender/State.mqh>
 #include <MasterSender/Track.mqh>
+#include <MasterSender/Lang.mqh>
 
 #define PROTOCOL_VERSION        1
 #define CONNECT_TIMEOUT_MS      100
@@ -65,6 +66,8 @@ struct Session
    double            evVolume[];       // the position's last reported volume, 0 when never reported
    ulong             evSince[];
    string            lookups[];        // relay lookup messages not handled yet
+   bool              apiOk;      // the relay's last heartbeat reply: is the signal API taking signals?
+   string            apiError;
   };
 
 //--- What was reported belongs to one account and one relay session.
@@ -116,6 +119,8 @@ void SessionInit(Session &s, const string host, const int port, const string key
    s.settlePositions = -1;
    s.settleOrders = -1;
    SessionForgetBook(s);
+   s.apiOk = true;
+   s.apiError = "";
   }
 
 //--- One Print per change of state, never one per retry.
@@ -127,7 +132,7 @@ void SessionSetState(Session &s, const string state, const string detail)
    if(line == s.printed)
       return;
    s.printed = line;
-   Print("MasterSender " + line);
+   Print("MasterSender " + Tr(line, LangState(state) + ": " + LangDetail(detail)));
   }
 
 string NewSessionId()
@@ -307,6 +312,17 @@ void SessionOnMessage(Session &s, const string json, const ulong now)
             ArrayResize(s.lookups, n + 1);
             s.lookups[n] = json;
            }
+        }
+      else
+      if(type == "heartbeat")
+        {
+         // A relay before api_ok says nothing about the API: take it as working.
+         bool apiOk = true;
+         string apiError = "";
+         JsonGetBool(json, "api_ok", apiOk);
+         JsonGetString(json, "api_error", apiError);
+         s.apiOk = apiOk;
+         s.apiError = apiError;
         }
       else
       if(type == "resync")

@@ -141,7 +141,13 @@ public sealed record Resync : RelayMessage
     public required string Reason { get; init; }
 }
 
-public sealed record HeartbeatReply : RelayMessage;
+/// <summary>The answer to a heartbeat; also says whether the signal API is taking signals (the EA alerts the trader
+/// when it has not for a while).</summary>
+public sealed record HeartbeatReply : RelayMessage
+{
+    public bool ApiOk { get; init; } = true;
+    public string ApiError { get; init; } = "";
+}
 
 /// <summary>"Tell me about these": positions and orders the relay holds as unconfirmed (missing without evidence).
 /// The EA answers each with its current state, or its evidence from history, or nothing yet.</summary>

@@ -72,7 +72,12 @@ public static class ProtocolReader
                 RelayVersion = check.Text(wire.RelayVersion, "relay_version", 64),
             },
             "resync" => new Resync { Session = envelope.Session, Reason = check.RequiredText(wire.Reason, "reason", 64) },
-            "heartbeat" => new HeartbeatReply { Session = envelope.Session },
+            "heartbeat" => new HeartbeatReply
+            {
+                Session = envelope.Session,
+                ApiOk = wire.ApiOk ?? true,
+                ApiError = check.Text(wire.ApiError, "api_error", 1024),
+            },
             "lookup" => new Lookup
             {
                 Session = envelope.Session,

@@ -24,8 +24,10 @@ public static class ProtocolWriter
                 wire.Type = "resync";
                 wire.Reason = resync.Reason;
                 break;
-            case HeartbeatReply:
+            case HeartbeatReply reply:
                 wire.Type = "heartbeat";
+                wire.ApiOk = reply.ApiOk;
+                wire.ApiError = reply.ApiError;
                 break;
             case Lookup lookup:
                 wire.Type = "lookup";

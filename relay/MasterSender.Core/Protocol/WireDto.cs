@@ -60,6 +60,10 @@ internal sealed class WireRelayMessage
     public int? ReconcileMs { get; set; }
     public string? RelayVersion { get; set; }
 
+    // heartbeat (relay → EA)
+    public bool? ApiOk { get; set; }
+    public string? ApiError { get; set; }
+
     // lookup
     public List<WireLookupPosition>? Positions { get; set; }
     public List<long>? Orders { get; set; }

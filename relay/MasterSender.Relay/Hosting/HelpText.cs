@@ -12,18 +12,22 @@ public static class HelpText
         Usage: MasterSender.Relay [command] [--Key=value ...]
 
         Commands:
-          run       (default) Run the relay in the background: EA port, signal delivery, status page.
-          demo      Run the whole pipeline with a simulated terminal and a local sandbox API, and print the
-                    status page URL. With Api:Url, Api:Username and Api:Password it sends to that API instead,
-                    trading as the account the API allows.
+          run       (default) Run the relay in the foreground until Ctrl+C: EA port, signal delivery, status page.
+                    In the background it is the same command, started by the installer's logon entry, the
+                    Windows service or the systemd user unit.
+          demo      Run the whole pipeline in the foreground with a simulated terminal and a local sandbox API, and
+                    print the status page URL. Each run starts from a fresh data folder, removed at exit, unless
+                    --Storage:Path is given. With Api:Url, Api:Username and Api:Password it sends to that API
+                    instead, trading as the account the API allows.
           login     Log in to the signal API (asks for the password without echo) and store the session token
                     (never the password) protected with ASP.NET Core Data Protection, for headless machines.
           logout    Forget the stored session.
           --help    This text.
 
-        Configuration keys (appsettings.json next to the exe, environment variables MasterSender__Section__Key,
-        or the command line as --Section:Key=value; the seed's config_sender.json is read too: api.url and
-        service.loop_interval):
+        Configuration keys (appsettings.json next to the exe, commented, ships with the product; environment
+        variables MasterSender__Section__Key; or the command line as --Section:Key=value, where an unknown key is
+        refused with the nearest valid one; the seed's config_sender.json is read too: api.url and
+        service.loop_interval). The relay logs which of these sources it read when it starts.
           Api:Url                    Base URL of the signal API (e.g. https://api.example.com); http:// only to this machine.
                                      Without it, `run` starts and the status page asks for it (kept in settings.json).
           Api:AllowInsecureHttp      Accept http:// to another host (default false): password and token then cross the
@@ -59,6 +63,8 @@ public static class HelpText
                                      One relay per data folder: a second start on the same folder exits with code 3.
           Logs:Console               Also log to the console (default true); the daily file in the data folder is always written.
           Storage:KeepHistory        How long finished signals stay in the outbox and the page's log (default 30.00:00:00).
+          Serilog:MinimumLevel:Default   Log level: Verbose, Debug, Information (default), Warning, Error.
+          Serilog:MinimumLevel:Override:<Source>  Level for one source, e.g. Serilog:MinimumLevel:Override:MasterSender.Broadcast=Debug.
 
         Exit codes: 0 stopped normally or logged in; 1 login refused; 2 unknown command; 3 another relay runs on this
         data folder; 4 could not start (the reason is one line on stderr and in the log file, e.g. a bad Api:Url).

@@ -40,7 +40,7 @@ public static class RelayApp
         // Each host its own logger: the static one would be shared by every relay in a process (tests, the bench) and
         // lose or misfile lines; this one is disposed, and so flushed, with the host.
         var console = builder.Configuration.GetValue("Logs:Console", defaultValue: true);
-        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, dataFolder, console), preserveStaticLogger: true);
+        builder.Services.AddSerilog((services, logger) => ConfigureLogging(logger, dataFolder, console, builder.Configuration), preserveStaticLogger: true);
 
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(new RelayRuntime(DateTimeOffset.UtcNow, demo, dataFolder));
@@ -56,6 +56,9 @@ public static class RelayApp
         builder.Services.AddSingleton<ISignalLedger, OutboxLedger>();
         builder.Services.AddSingleton<IApiAccess, SessionAccess>();
         builder.Services.AddSingleton<IStatusSources, RelayStatusSources>();
+        builder.Services.AddSingleton<ApiHealthMonitor>();
+        builder.Services.AddSingleton<MasterSender.Core.Accounts.IApiHealth>(sp => sp.GetRequiredService<ApiHealthMonitor>());
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiHealthMonitor>());
         return builder;
     }
 
@@ -86,7 +89,7 @@ public static class RelayApp
         return app;
     }
 
-    public static void ConfigureLogging(LoggerConfiguration logger, string dataFolder, bool console = true)
+    public static void ConfigureLogging(LoggerConfiguration logger, string dataFolder, bool console = true, IConfiguration? configuration = null)
     {
         ArgumentNullException.ThrowIfNull(logger);
         logger.MinimumLevel.Information()
@@ -97,7 +100,14 @@ public static class RelayApp
             // Polly logs every quick retry with the exception's stack trace (about 200 lines for one failed login). The
             // relay writes one line per failed call with its cause (login, signal, status report), so Polly says nothing.
             .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
-            .Enrich.FromLogContext()
+            .Enrich.FromLogContext();
+        if (configuration is not null)
+        {
+            // The Serilog section (MinimumLevel:Default, MinimumLevel:Override:<Source>) wins over the defaults above.
+            SerilogLevels.Apply(logger, configuration);
+        }
+
+        logger
             // Async: the delivery and ingress threads log every signal; they hand the event to a queue instead of
             // waiting on the console (journald, a slow terminal) and the file. Disposing the logger at shutdown
             // drains the queue, and a full queue blocks rather than drops, so no line is lost.

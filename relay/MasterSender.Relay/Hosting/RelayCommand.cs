@@ -22,17 +22,21 @@ public sealed record RelayCommand(RelayVerb Verb, string[] ConfigurationArgs, st
 
         if (args.Count == 0 || args[0].StartsWith('-'))
         {
-            return new RelayCommand(RelayVerb.Run, [.. args]);
+            return Checked(new RelayCommand(RelayVerb.Run, [.. args]));
         }
 
         var rest = args.Skip(1).ToArray();
         return args[0].ToUpperInvariant() switch
         {
-            "RUN" => new RelayCommand(RelayVerb.Run, rest),
-            "DEMO" => new RelayCommand(RelayVerb.Demo, rest),
-            "LOGIN" => new RelayCommand(RelayVerb.Login, rest),
-            "LOGOUT" => new RelayCommand(RelayVerb.Logout, rest),
+            "RUN" => Checked(new RelayCommand(RelayVerb.Run, rest)),
+            "DEMO" => Checked(new RelayCommand(RelayVerb.Demo, rest)),
+            "LOGIN" => Checked(new RelayCommand(RelayVerb.Login, rest)),
+            "LOGOUT" => Checked(new RelayCommand(RelayVerb.Logout, rest)),
             _ => new RelayCommand(RelayVerb.Help, [], $"Unknown command '{args[0]}'."),
         };
     }
+
+    /// <summary>A misspelt key is an error shown with the help, never a setting silently ignored.</summary>
+    private static RelayCommand Checked(RelayCommand command) =>
+        ConfigurationKeys.CheckCommandLine(command.ConfigurationArgs) is { } error ? new RelayCommand(RelayVerb.Help, [], error) : command;
 }

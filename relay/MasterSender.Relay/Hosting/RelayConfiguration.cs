@@ -37,4 +37,37 @@ public static class RelayConfiguration
         configuration.AddCommandLine(commandLine);
         return usedPath;
     }
+
+    /// <summary>The sources in effect, lowest first, for the start-up log: the settings files found (and
+    /// appsettings.json when it is missing), the environment variables, the command line. Values are never shown:
+    /// they may be secrets.</summary>
+    public static string DescribeSources(IConfiguration configuration)
+    {
+        if (configuration is not IConfigurationRoot root)
+        {
+            return "(unknown)";
+        }
+
+        return string.Join("; ", root.Providers.Select(Describe).Where(d => d.Length > 0).Distinct());
+    }
+
+    private static string Describe(IConfigurationProvider provider)
+    {
+        switch (provider)
+        {
+            case Microsoft.Extensions.Configuration.Json.JsonConfigurationProvider json:
+                var path = json.Source.Path ?? "";
+                var found = json.Source.FileProvider?.GetFileInfo(path).Exists == true;
+                var folder = (json.Source.FileProvider as Microsoft.Extensions.FileProviders.PhysicalFileProvider)?.Root ?? "";
+                return found ? Path.Combine(folder, path)
+                    : path == "appsettings.json" ? Path.Combine(folder, path) + " (not found)" : "";
+            case EnvironmentVariablesConfigurationProvider:
+                var prefix = provider.ToString()!.Split("Prefix: ", 2) is [_, var named] ? named : "";
+                return prefix.Length == 0 ? "environment variables" : $"environment variables {prefix.Trim('\'')}*";
+            case Microsoft.Extensions.Configuration.CommandLine.CommandLineConfigurationProvider:
+                return "command line";
+            default:
+                return "";
+        }
+    }
 }

@@ -113,8 +113,9 @@ public static class RelayRunner
 
         var pageUrl = PageUrl(app);
         instance.Announce(pageUrl);
-        app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay")
-            .LogInformation("Status page: {PageUrl}", pageUrl);
+        var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay");
+        log.LogInformation("Configuration read from, lowest first: {Sources}", RelayConfiguration.DescribeSources(app.Configuration));
+        log.LogInformation("Status page: {PageUrl}", pageUrl);
         await Console.Out.WriteLineAsync($"MasterSender relay is running. Status page: {pageUrl}  (EA port {app.Services.GetRequiredService<IngressService>().Port}; Ctrl+C to stop)");
         if (demo is not null)
         {

@@ -43,6 +43,7 @@ public class ProtocolReaderTests
             new Welcome { Session = "s1", Accepted = false, Reason = RefusalReasons.WrongAccount, Message = "Account 1 is not 2", HeartbeatMs = 1000, RelayVersion = "0.1.0" },
             new Resync { Session = "s1", Reason = ResyncReasons.SeqGap },
             new HeartbeatReply { Session = "s1" },
+            new HeartbeatReply { Session = "s1", ApiOk = false, ApiError = "HTTP 503 from the signal API" },
         ];
 
         foreach (var message in messages)
@@ -75,6 +76,17 @@ public class ProtocolReaderTests
 
         Assert.DoesNotContain("connected", snapshot, StringComparison.Ordinal);
         Assert.True(read.Connected);
+    }
+
+    [Fact]
+    public void A_heartbeat_reply_says_whether_the_api_takes_signals_and_an_old_relays_reply_counts_as_ok()
+    {
+        var wire = System.Text.Encoding.UTF8.GetString(ProtocolWriter.Write(new HeartbeatReply { Session = "s1", ApiOk = false, ApiError = "HTTP 503" }));
+        Assert.Contains("\"api_ok\":false", wire, StringComparison.Ordinal);
+        Assert.Contains("\"api_error\":\"HTTP 503\"", wire, StringComparison.Ordinal);
+
+        var old = ProtocolReader.ReadRelayMessage("{\"v\":1,\"type\":\"heartbeat\",\"session\":\"s1\",\"seq\":0}"u8.ToArray());
+        Assert.True(Assert.IsType<HeartbeatReply>(old.Message).ApiOk);
     }
 
     [Fact]

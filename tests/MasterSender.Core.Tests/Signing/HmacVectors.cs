@@ -2,7 +2,7 @@ using System.Text.Json;
 
 namespace MasterSender.Core.Tests.Signing;
 
-/// <summary>The shared vectors made by Python's standard library, read as they are from the test output folder.</summary>
+/// <summary>The vectors made by Python's standard library (tests/test-vectors), read as they are from the test output folder.</summary>
 public sealed record HmacVector(string Name, string Token, string Timestamp, string PayloadJson, string Canonical, string Signature)
 {
     public string CanonicalBody => Canonical[(Timestamp.Length + 1)..];
@@ -12,7 +12,7 @@ public sealed record HmacVector(string Name, string Token, string Timestamp, str
     public static IReadOnlyList<HmacVector> Load()
     {
         var path = Path.Combine(AppContext.BaseDirectory, "vectors", "hmac-canonical.json");
-        Assert.True(File.Exists(path), $"Test vectors missing at {path}: they must be linked from ../shared/test-vectors.");
+        Assert.True(File.Exists(path), $"Test vectors missing at {path}: the build copies them from tests/test-vectors.");
         using var document = JsonDocument.Parse(File.ReadAllText(path));
         return document.RootElement.GetProperty("vectors").EnumerateArray().Select(v => new HmacVector(
             v.GetProperty("name").GetString()!,

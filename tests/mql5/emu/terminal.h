@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include "runtime.h"
+#include "alerts.h"
 
 enum ENUM_ACCOUNT_INFO_INTEGER { ACCOUNT_LOGIN, ACCOUNT_LEVERAGE, ACCOUNT_MARGIN_MODE, ACCOUNT_TRADE_ALLOWED, ACCOUNT_TRADE_MODE };
 enum ENUM_ACCOUNT_TRADE_MODE { ACCOUNT_TRADE_MODE_DEMO = 0, ACCOUNT_TRADE_MODE_CONTEST = 1, ACCOUNT_TRADE_MODE_REAL = 2 };
@@ -196,7 +197,7 @@ inline string TerminalInfoString(ENUM_TERMINAL_INFO_STRING p) {
     case TERMINAL_PATH: return string(t.path.c_str());
     case TERMINAL_DATA_PATH: return string(t.dataPath.c_str());
     case TERMINAL_NAME: return string(t.name.c_str());
-    case TERMINAL_LANGUAGE: return string("English");
+    case TERMINAL_LANGUAGE: return string(EmuLanguage().c_str());  // emu/alerts.h
   }
   return string();
 }
