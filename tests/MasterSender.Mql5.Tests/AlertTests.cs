@@ -9,7 +9,8 @@ public sealed class AlertTests
     public void Relay_away_longer_than_AlertAfterSeconds_raises_one_alert_and_push_then_one_all_clear_in_portuguese()
     {
         int port = Harness.FreePort();
-        using Harness ea = Harness.Start(port, "idle", 120, "--language", "Portuguese (Brazil)", "--notifications", "1", "--alert-after", "3");
+        // Past the EA's 5 s start gate, so the alert is about the relay being away, not about the terminal settling.
+        using Harness ea = Harness.Start(port, "idle", 120, "--language", "Portuguese (Brazil)", "--notifications", "1", "--alert-after", "8");
         ea.WaitForLine(l => l.StartsWith("ALERT MasterSender: a cópia PAROU", StringComparison.Ordinal), Wait);
         ea.WaitForLine(l => l.StartsWith("NOTIFY MasterSender: a cópia PAROU", StringComparison.Ordinal), Wait);
         Assert.Contains(ea.Lines, l => l.StartsWith("COMMENT MasterSender 0.20: DESCONECTADO", StringComparison.Ordinal));

@@ -219,8 +219,9 @@ public sealed class FalseSignalTests(Xunit.Abstractions.ITestOutputHelper output
         output.WriteLine(trailing);
         double idleCalls = Figure(idle, "calls_per_tick");
         Assert.InRange(idleCalls, 550, 550 * 12);
-        // Idle: one 140 KB snapshot every 5 s (100 ticks) and a heartbeat a second: well under 2 KB a tick.
-        Assert.InRange(Figure(idle, "bytes_per_tick"), 1, 2000);
+        // Idle: one 140 KB snapshot every 5 s (100 ticks when the timer keeps time; fewer when a loaded machine makes
+        // it slip) and a heartbeat a second: a few KB a tick at most, against ~135 KB if every tick sent a snapshot.
+        Assert.InRange(Figure(idle, "bytes_per_tick"), 1, 5000);
         StepLine(run.Ea, "measured");
         run.Relay.WaitFor(m => m.Type == "snapshot" && Reason(m) == "periodic" && m.Seq > 600, TimeSpan.FromSeconds(30));
         Assert.True(run.Relay.All.Count(m => m.Type == "position") >= 500, "trailed positions were sent as position messages");

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using MasterSender.Broadcast;
 using MasterSender.Ingress;
@@ -44,20 +45,17 @@ public static class ConfigurationKeys
     private static List<string> BuildKnown()
     {
         var keys = new List<string> { "Logs:Console", "Serilog" };
-        foreach (var (section, type) in new[]
-        {
-            (ApiOptions.Section, typeof(ApiOptions)),
-            (SignalOptions.Section, typeof(SignalOptions)),
-            (StorageOptions.Section, typeof(StorageOptions)),
-            (IngressOptions.Section, typeof(IngressOptions)),
-            (StatusOptions.Section, typeof(StatusOptions)),
-        })
-        {
-            keys.AddRange(type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => $"{section}:{p.Name}"));
-        }
-
+        AddSection<ApiOptions>(keys, ApiOptions.Section);
+        AddSection<SignalOptions>(keys, SignalOptions.Section);
+        AddSection<StorageOptions>(keys, StorageOptions.Section);
+        AddSection<IngressOptions>(keys, IngressOptions.Section);
+        AddSection<StatusOptions>(keys, StatusOptions.Section);
         return keys.Distinct(StringComparer.OrdinalIgnoreCase).ToList();
     }
+
+    // The annotation keeps each options type's public properties through trimming, so the list matches what binds.
+    private static void AddSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicProperties)] TOptions>(List<string> keys, string section) =>
+        keys.AddRange(typeof(TOptions).GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite).Select(p => $"{section}:{p.Name}"));
 
     /// <summary>Levenshtein distance: the fewest single-character edits between two keys.</summary>
     private static int Distance(string a, string b)
