@@ -8,28 +8,20 @@ namespace MasterSender.Relay.Tests;
 /// <summary>What a trader reads on the status page at a glance, in a real browser (Debian's Chromium via Playwright).</summary>
 public sealed class BrowserPageTests : IAsyncLifetime
 {
-    private const string Chromium = "/usr/bin/chromium";
     private RelayUnderTest _relay = null!;
-    private IPlaywright _playwright = null!;
+    private SystemChromium _chromium = null!;
     private IBrowser _browser = null!;
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: install Debian's chromium (./test does as root)");
         _relay = await RelayUnderTest.StartAsync();
-        _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = Chromium,
-            Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
-        });
+        _chromium = await SystemChromium.LaunchAsync();
+        _browser = _chromium.Browser;
     }
 
     public async Task DisposeAsync()
     {
-        await _browser.DisposeAsync();
-        _playwright.Dispose();
+        await _chromium.DisposeAsync();
         await _relay.DisposeAsync();
     }
 
