@@ -20,7 +20,7 @@ if (args.Length > 0 && args[0] is "cpu")
     {
         var idle = await IdleRelayProcessScenario.RunAsync(RelayBuild.FrameworkDependent());
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
-            $"relay process CPU time: {idle.Cpu.MicrosecondsPerStateMessage:0.0} us per state message, {idle.Cpu.MicrosecondsPerSignal:#,0} us per signal delivered"));
+            $"relay process CPU time: {idle.Cpu.MicrosecondsPerStateMessage:0.0} us per state message, {idle.Cpu.MicrosecondsPerSignal:#,0} us per signal delivered; page listening after {idle.PageListeningIn.TotalMilliseconds:0} ms"));
     }
 
     return 0;
