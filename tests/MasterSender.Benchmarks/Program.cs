@@ -12,6 +12,20 @@ if (args.Length > 0 && args[0] is "outage")
     return await OutageScenario.RunAloneAsync();
 }
 
+// Only the relay process's CPU per state message and per signal (issue 15): ... -- cpu [N]   (N runs, default 1)
+if (args.Length > 0 && args[0] is "cpu")
+{
+    var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    for (var run = 0; run < runs; run++)
+    {
+        var idle = await IdleRelayProcessScenario.RunAsync(RelayBuild.FrameworkDependent());
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"relay process CPU time: {idle.Cpu.MicrosecondsPerStateMessage:0.0} us per state message, {idle.Cpu.MicrosecondsPerSignal:#,0} us per signal delivered; page listening after {idle.PageListeningIn.TotalMilliseconds:0} ms"));
+    }
+
+    return 0;
+}
+
 if (args.Length > 0 && args[0] is "bench" or "latency")
 {
     return BenchOptions.Parse(args[1..]) is { } options ? await BenchRun.RunAsync(options) : 2;
