@@ -49,30 +49,7 @@ public sealed class CheckScriptTests(ITestOutputHelper output) : IAsyncLifetime
 
     private async Task<(int EaPort, int StatusPort)> StartRelayAsync()
     {
-        var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
-        {
-            configuration["Status:Port"] = "0";
-            configuration["Ingress:Port"] = "0";
-            configuration["Storage:Path"] = _folder;
-            configuration["Api:Url"] = _sandbox.Urls.First();
-            configuration["Api:Username"] = "provider";
-            configuration["Api:Password"] = "pw";
-        });
-        if (Environment.GetEnvironmentVariable("MS_TEST_LOG") != "1")
-        {
-            builder.Logging.ClearProviders();
-        }
-
-        _relay = RelayApp.Build(builder);
-        await _relay.StartAsync();
-        var session = _relay.Services.GetRequiredService<ApiSession>();
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (session.Current is null)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the relay did not log in to the sandbox API");
-            await Task.Delay(10);
-        }
-
+        _relay = await RelayInProcess.StartLoggedInAsync(_folder, _sandbox.Urls.First());
         return (_relay.Services.GetRequiredService<IngressService>().Port, new Uri(RelayRunner.PageUrl(_relay)).Port);
     }
 

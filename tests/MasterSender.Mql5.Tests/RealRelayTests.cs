@@ -32,24 +32,7 @@ public sealed class RealRelayTests : IAsyncLifetime
     /// <summary>Starts the relay on ingressPort ("0": any free port) over the test's storage folder.</summary>
     private async Task StartRelayAsync(string ingressPort)
     {
-        var builder = RelayApp.CreateBuilder(new RelayCommand(RelayVerb.Run, []), configuration =>
-        {
-            configuration["Status:Port"] = "0";
-            configuration["Ingress:Port"] = ingressPort;
-            configuration["Storage:Path"] = _folder;
-            configuration["Api:Url"] = _sandbox.Urls.First();
-            configuration["Api:Username"] = "provider";
-            configuration["Api:Password"] = "pw";
-        });
-        if (Environment.GetEnvironmentVariable("MS_TEST_LOG") != "1")
-        {
-            builder.Logging.ClearProviders();
-        }
-
-        _relay = RelayApp.Build(builder);
-        await _relay.StartAsync();
-        var session = _relay.Services.GetRequiredService<ApiSession>();
-        await Until(() => session.Current is not null, "the relay to log in");
+        _relay = await RelayInProcess.StartLoggedInAsync(_folder, _sandbox.Urls.First(), ingressPort);
     }
 
     public async Task DisposeAsync()
