@@ -373,9 +373,15 @@ void RelayRestart() {
   Step("opened " + std::to_string(t));
   bool go = RunUntil([] { return ::access(opt.goFile.c_str(), F_OK) == 0; }, 600000);
   Step(go ? "go" : "no-go");
+  string before = g_session.sessionId;
   ClosePosition(t, 0.10, 1.08800);
   Step("closed");
-  RunMs(1000);
+  // The close happened while the EA may still be reconnecting to the restarted relay (its backoff grows while the
+  // relay is down): run until it is in a new session, so the evidence it kept is sent before the scenario ends.
+  // (When it reconnected before the go, the session is already new and this only idles in emulated time.) Then time
+  // for one lookup round trip, should the relay have missed the close.
+  RunUntil([before] { return g_session.accepted && g_session.lastSnapshotMs != 0 && g_session.sessionId != before; }, 60000);
+  RunMs(3000);
 }
 
 void Preload() {
