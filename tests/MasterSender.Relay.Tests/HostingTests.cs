@@ -52,7 +52,7 @@ public sealed class HostingTests : IDisposable
             (StatusOptions.Section, typeof(StatusOptions)),
             (MasterSender.Broadcast.ApiOptions.Section, typeof(MasterSender.Broadcast.ApiOptions)),
             (MasterSender.Broadcast.SignalOptions.Section, typeof(MasterSender.Broadcast.SignalOptions)),
-            (MasterSender.Broadcast.StorageOptions.Section, typeof(MasterSender.Broadcast.StorageOptions)),
+            (MasterSender.Outbox.StorageOptions.Section, typeof(MasterSender.Outbox.StorageOptions)),
         })
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))

@@ -155,17 +155,4 @@ public static class StatusEndpoints
             await changes.WaitAsync(KeepAlive, time, cancel);
         }
     }
-
-    public static IServiceCollection AddStatusPage(this IServiceCollection services)
-    {
-        services.AddSingleton<ChangeFeed>();
-        services.AddAntiforgery(options =>
-        {
-            options.HeaderName = "X-CSRF-TOKEN";
-            options.Cookie.Name = "MasterSender.Antiforgery";
-            options.Cookie.SameSite = SameSiteMode.Strict;
-        });
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, StatusJsonContext.Default));
-        return services;
-    }
 }
