@@ -65,7 +65,7 @@ public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> so
     {
         ArgumentNullException.ThrowIfNull(status);
         var account = status.Account;
-        var check = account is null ? null : session.CheckTerminal(account.Login, status.TerminalPath);
+        var check = account is null ? null : session.CheckTerminal(account.Login, status.TerminalPath, status.DataPath);
         return new StatusReport
         {
             Connected = status.Connected && check is { Allowed: true },

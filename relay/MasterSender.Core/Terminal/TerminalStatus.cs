@@ -16,7 +16,10 @@ public sealed record TerminalStatus
     public AccountInfo? Account { get; init; }
     public int OpenPositions { get; init; }
     public int PendingOrders { get; init; }
+    /// <summary>The terminal's install folder (<c>TERMINAL_PATH</c>) and data folder (<c>TERMINAL_DATA_PATH</c>), from its
+    /// hello: what <see cref="Accounts.RegisteredTerminal"/> compares with the API's <c>mt5_path</c>.</summary>
     public string TerminalPath { get; init; } = "";
+    public string DataPath { get; init; } = "";
     public string TerminalBuild { get; init; } = "";
     public string EaVersion { get; init; } = "";
 
