@@ -47,9 +47,6 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
         current = outbox.LoadAllowedAccount();
     }
 
-    /// <summary>Fires when the allowed account is learnt or changes (the ingress re-checks the connected terminal).</summary>
-    public event Action<AllowedAccount>? AccountChanged;
-
     public AllowedAccount? Current => current;
 
     public UserProfile? Profile { get; private set; }
@@ -271,7 +268,6 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
 
         outbox.SaveAllowedAccount(account);
         current = account;
-        AccountChanged?.Invoke(account);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Logged in to the API as user {UserId}; allowed MT5 account {AllowedLogin}")]

@@ -21,10 +21,6 @@ public sealed class IngressOptions
     /// <summary><c>Ingress:HeartbeatInterval</c>: told to the EA in <c>welcome</c>.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary><c>Ingress:ReconcileInterval</c>: told to the EA in <c>welcome</c>; the EA uses it when its ReconcileMs
-    /// input is 0. The seed's <c>service.loop_interval</c> sets it.</summary>
-    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(50);
-
     /// <summary><c>Ingress:MaxConnections</c>: connections to the EA port open at once (one EA needs one). When
     /// full, the oldest connection still in its handshake is closed for a new one, else the one silent longest if it has
     /// been silent past <see cref="TerminalTimeout"/>, else the new one.</summary>

@@ -155,7 +155,6 @@ internal sealed class SessionManager(
             Session = hello.Session,
             Accepted = true,
             HeartbeatMs = (int)options.HeartbeatInterval.TotalMilliseconds,
-            ReconcileMs = (int)options.ReconcileInterval.TotalMilliseconds,
             RelayVersion = relayVersion,
         }, send);
         logger.LogInformation("Terminal {Login} on {Server} connected (EA {EaVersion}, terminal build {Build})", login, hello.Account.Server, hello.EaVersion, hello.Terminal.Build);

@@ -128,13 +128,6 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
 
     private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    /// <param name="durable">
-    /// True for writes that must survive power loss once this call returns: new signals and the book (FULL: an fsync
-    /// per commit; a lost commit after the EA moved on can lose a signal for good, since the position may be gone by
-    /// the restart and no difference would re-create its OPEN/CLOSE). False for delivery outcomes (NORMAL: no fsync
-    /// of its own; the next durable commit or checkpoint carries it to disk). Losing one only means the signal is
-    /// sent again after a restart, which the API answers with 409 duplicate: an fsync there would buy nothing.
-    /// </param>
     /// <summary>A pooled connection for queries: WAL readers neither wait for the writer nor make it wait.</summary>
     private SqliteConnection OpenForReading()
     {
@@ -143,6 +136,14 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
         return connection;
     }
 
+    /// <summary>A connection for writes, durable or not.</summary>
+    /// <param name="durable">
+    /// True for writes that must survive power loss once this call returns: new signals and the book (FULL: an fsync
+    /// per commit; a lost commit after the EA moved on can lose a signal for good, since the position may be gone by
+    /// the restart and no difference would re-create its OPEN/CLOSE). False for delivery outcomes (NORMAL: no fsync
+    /// of its own; the next durable commit or checkpoint carries it to disk). Losing one only means the signal is
+    /// sent again after a restart, which the API answers with 409 duplicate: an fsync there would buy nothing.
+    /// </param>
     private SqliteConnection Open(bool durable = true)
     {
         var connection = new SqliteConnection(connectionString);

@@ -27,7 +27,9 @@ public sealed record TerminalStatus
     public long LastMessageAtMs { get; init; }
 }
 
-/// <summary>The live terminal status; <see cref="Changed"/> fires on connect, disconnect and account figure updates.</summary>
+/// <summary>The live terminal status. <see cref="Changed"/> fires when the terminal connects, goes away or is refused
+/// (its connection or its reason changes); account figures move without it, so readers that show them read
+/// <see cref="Current"/> on their own period.</summary>
 public interface ITerminalStatusSource
 {
     TerminalStatus Current { get; }
