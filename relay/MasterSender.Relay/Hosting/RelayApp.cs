@@ -63,7 +63,9 @@ public static class RelayApp
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, error) =>
-            error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            // A browser that left mid-stream (the page's live feed) is no error of the relay's.
+            error is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested ? LogEventLevel.Debug
+            : error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
             : context.Request.Path.StartsWithSegments("/api/events") ? LogEventLevel.Verbose
             : LogEventLevel.Debug);
         app.MapStatusPage();
