@@ -33,7 +33,7 @@ public static class RelayApp
         var dataFolder = DataPaths.EnsurePrivateFolder(builder.Configuration["Storage:Path"] ?? defaultData);
         PageSettings.AddTo(builder.Configuration, dataFolder);
         builder.Configuration["Storage:Path"] = dataFolder;
-        var status = builder.Configuration.GetSection(StatusOptions.Section).Get<StatusOptions>() ?? new StatusOptions();
+        var status = StatusOptionsValidator.Checked(builder.Configuration.GetSection(StatusOptions.Section).Get<StatusOptions>() ?? new StatusOptions());
 
         builder.Host.UseWindowsService(options => options.ServiceName = "MasterSenderRelay");
         builder.Host.UseSystemd();
