@@ -47,9 +47,6 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
         current = outbox.LoadAllowedAccount();
     }
 
-    /// <summary>Fires when the allowed account is learnt or changes (the ingress re-checks the connected terminal).</summary>
-    public event Action<AllowedAccount>? AccountChanged;
-
     public AllowedAccount? Current => current;
 
     public UserProfile? Profile { get; private set; }
@@ -180,8 +177,9 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
         Changed?.Invoke();
     }
 
-    /// <summary>The account guard: only <c>allowed_mt5_id</c> is served; a different terminal path is reported, not refused.</summary>
-    public AccountCheck CheckTerminal(long login, string? terminalPath)
+    /// <summary>The account guard: only <c>allowed_mt5_id</c> is served; a terminal other than the registered
+    /// <c>mt5_path</c> (<see cref="RegisteredTerminal"/>) is reported, not refused.</summary>
+    public AccountCheck CheckTerminal(long login, string? terminalPath, string? dataPath = null)
     {
         var allowed = current;
         if (allowed is null)
@@ -194,7 +192,7 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
             return AccountCheck.Refused($"account {login} is not the account allowed for this user ({allowed.Login})");
         }
 
-        var mismatch = !string.IsNullOrEmpty(terminalPath) && !string.IsNullOrEmpty(allowed.Mt5Path) && !SamePath(terminalPath, allowed.Mt5Path);
+        var mismatch = RegisteredTerminal.Mismatch(allowed.Mt5Path, terminalPath ?? "", dataPath ?? "");
         return new AccountCheck(true, mismatch ? $"terminal path {terminalPath} differs from the registered mt5_path {allowed.Mt5Path}" : "", mismatch);
     }
 
@@ -270,11 +268,7 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
 
         outbox.SaveAllowedAccount(account);
         current = account;
-        AccountChanged?.Invoke(account);
     }
-
-    private static bool SamePath(string a, string b) =>
-        string.Equals(Path.TrimEndingDirectorySeparator(a.Replace('\\', '/')), Path.TrimEndingDirectorySeparator(b.Replace('\\', '/')), StringComparison.OrdinalIgnoreCase);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Logged in to the API as user {UserId}; allowed MT5 account {AllowedLogin}")]
     private partial void LogLoggedIn(long userId, long allowedLogin);

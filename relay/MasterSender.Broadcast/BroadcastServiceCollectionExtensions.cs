@@ -12,7 +12,7 @@ namespace MasterSender.Broadcast;
 
 public static class BroadcastServiceCollectionExtensions
 {
-    /// <summary>Outbox, API session (the account guard), delivery and status reporting, configured from <c>Api</c>, <c>Signals</c>, <c>Storage</c>.</summary>
+    /// <summary>Outbox (<see cref="OutboxServiceCollectionExtensions.AddOutbox"/>), API session (the account guard), delivery and status reporting, configured from <c>Api</c>, <c>Signals</c>, <c>Storage</c>.</summary>
     public static IHostApplicationBuilder AddBroadcast(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -24,15 +24,12 @@ public static class BroadcastServiceCollectionExtensions
     {
         services.AddOptions<ApiOptions>().Bind(configuration.GetSection(ApiOptions.Section)).ValidateOnStart();
         services.AddOptions<SignalOptions>().Bind(configuration.GetSection(SignalOptions.Section)).ValidateOnStart();
-        services.AddOptions<StorageOptions>().Bind(configuration.GetSection(StorageOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ApiOptions>, ApiOptionsValidator>();
         services.AddSingleton<IValidateOptions<SignalOptions>, SignalOptionsValidator>();
-        services.AddSingleton<IValidateOptions<StorageOptions>, StorageOptionsValidator>();
 
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
-        services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OutboxPath, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<MasterSender.Core.Pipeline.ISignalJournal>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.AddOutbox(configuration);
         services.TryAddSingleton<ApiHealth>();
         services.TryAddSingleton<ApiClient>();
         services.TryAddSingleton<ApiSession>();

@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace MasterSender.Broadcast;
 
 /// <summary>
-/// <c>POST /mt5/status</c> every 60 s (the seed's period) and at once when the terminal connects, goes away or its
-/// figures change. Only the latest status matters, so reports are never queued.
+/// <c>POST /mt5/status</c> every 60 s (the seed's period) and at once when the terminal connects, goes away or is
+/// refused (<see cref="ITerminalStatusSource.Changed"/>); changed figures go with the next periodic report. Only the
+/// latest status matters, so reports are never queued.
 /// </summary>
 public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> sources, ApiSession session, ApiClient api, TimeProvider time, ILogger<StatusReporter> log)
     : BackgroundService
@@ -65,7 +66,7 @@ public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> so
     {
         ArgumentNullException.ThrowIfNull(status);
         var account = status.Account;
-        var check = account is null ? null : session.CheckTerminal(account.Login, status.TerminalPath);
+        var check = account is null ? null : session.CheckTerminal(account.Login, status.TerminalPath, status.DataPath);
         return new StatusReport
         {
             Connected = status.Connected && check is { Allowed: true },

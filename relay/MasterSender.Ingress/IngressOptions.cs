@@ -1,15 +1,12 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace MasterSender.Ingress;
 
-/// <summary>Configuration section <c>Ingress</c>.</summary>
+/// <summary>Configuration section <c>Ingress</c>; the ranges are checked at start by <see cref="IngressOptionsValidator"/>.</summary>
 public sealed class IngressOptions
 {
     public const string Section = "Ingress";
     public const int DefaultPort = 47800;
 
     /// <summary><c>Ingress:Port</c>: the TCP port on 127.0.0.1 the EA connects to. 0 picks a free port (tests, demo).</summary>
-    [Range(0, 65535)]
     public int Port { get; set; } = DefaultPort;
 
     /// <summary><c>Ingress:PairingKey</c>: when set, an EA whose <c>PairingKey</c> input differs is refused.</summary>
@@ -21,14 +18,9 @@ public sealed class IngressOptions
     /// <summary><c>Ingress:HeartbeatInterval</c>: told to the EA in <c>welcome</c>.</summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 
-    /// <summary><c>Ingress:ReconcileInterval</c>: told to the EA in <c>welcome</c>; the EA uses it when its ReconcileMs
-    /// input is 0. The seed's <c>service.loop_interval</c> sets it.</summary>
-    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromMilliseconds(50);
-
     /// <summary><c>Ingress:MaxConnections</c>: connections to the EA port open at once (one EA needs one). When
     /// full, the oldest connection still in its handshake is closed for a new one, else the one silent longest if it has
     /// been silent past <see cref="TerminalTimeout"/>, else the new one.</summary>
-    [Range(1, 4096)]
     public int MaxConnections { get; set; } = 64;
 
     /// <summary><c>Ingress:HandshakeTimeout</c>: a connection that has not finished its ZMTP handshake (greeting and
@@ -39,6 +31,5 @@ public sealed class IngressOptions
     public TimeSpan LookupInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary><c>Ingress:MaxFrameBytes</c>: a larger frame drops the connection (docs/protocol.md).</summary>
-    [Range(1024, 64 * 1024 * 1024)]
     public int MaxFrameBytes { get; set; } = 4 * 1024 * 1024;
 }

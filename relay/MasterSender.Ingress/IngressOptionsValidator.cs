@@ -3,25 +3,32 @@ using Microsoft.Extensions.Options;
 namespace MasterSender.Ingress;
 
 /// <summary>
-/// Checks the data annotations on <see cref="IngressOptions"/> with code generated at compile time: the reflection-based
-/// <c>ValidateDataAnnotations</c> is not safe in the trimmed and AOT-compiled relay.
+/// The <c>Ingress</c> section's rules, checked at start (<c>ValidateOnStart</c>), each failure naming its key. Plain
+/// code, as every options validator of the relay: data annotations need reflection (or, for time ranges, a
+/// TypeConverter found by reflection) that the trimmed and AOT-compiled relay does not keep.
 /// </summary>
-[OptionsValidator]
-internal sealed partial class IngressOptionsValidator : IValidateOptions<IngressOptions>;
-
-/// <summary>
-/// The time ranges of <see cref="IngressOptions"/>, checked in code: <c>[Range(typeof(TimeSpan), …)]</c> converts its
-/// bounds through a TypeConverter found by reflection, which trimming may remove.
-/// </summary>
-internal sealed class IngressIntervalsValidator : IValidateOptions<IngressOptions>
+internal sealed class IngressOptionsValidator : IValidateOptions<IngressOptions>
 {
     public ValidateOptionsResult Validate(string? name, IngressOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
+        Check(failures, "Ingress:Port", options.Port, 0, 65535);
+        Check(failures, "Ingress:MaxConnections", options.MaxConnections, 1, 4096);
+        Check(failures, "Ingress:MaxFrameBytes", options.MaxFrameBytes, 1024, 64 * 1024 * 1024);
+        Check(failures, "Ingress:TerminalTimeout", options.TerminalTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromHours(1));
+        Check(failures, "Ingress:HeartbeatInterval", options.HeartbeatInterval, TimeSpan.FromMilliseconds(50), TimeSpan.FromMinutes(1));
         Check(failures, "Ingress:HandshakeTimeout", options.HandshakeTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(5));
         Check(failures, "Ingress:LookupInterval", options.LookupInterval, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Check(List<string> failures, string key, int value, int min, int max)
+    {
+        if (value < min || value > max)
+        {
+            failures.Add(FormattableString.Invariant($"{key} must be between {min} and {max} (got {value})."));
+        }
     }
 
     private static void Check(List<string> failures, string key, TimeSpan value, TimeSpan min, TimeSpan max)

@@ -19,7 +19,6 @@ public static class IngressServiceCollectionExtensions
             .Bind(configuration.GetSection(IngressOptions.Section))
             .ValidateOnStart();
         services.AddSingleton<IValidateOptions<IngressOptions>, IngressOptionsValidator>();
-        services.AddSingleton<IValidateOptions<IngressOptions>, IngressIntervalsValidator>();
         services.AddSingleton<IngressMetrics>();
         services.AddSingleton<TerminalStatusTracker>();
         services.AddSingleton<ITerminalStatusSource>(sp => sp.GetRequiredService<TerminalStatusTracker>());

@@ -155,7 +155,6 @@ internal sealed class SessionManager(
             Session = hello.Session,
             Accepted = true,
             HeartbeatMs = (int)options.HeartbeatInterval.TotalMilliseconds,
-            ReconcileMs = (int)options.ReconcileInterval.TotalMilliseconds,
             RelayVersion = relayVersion,
         }, send);
         logger.LogInformation("Terminal {Login} on {Server} connected (EA {EaVersion}, terminal build {Build})", login, hello.Account.Server, hello.EaVersion, hello.Terminal.Build);
@@ -416,31 +415,15 @@ internal sealed class SessionManager(
         OpenPositions = book.Positions.Count,
         PendingOrders = book.Orders.Count,
         TerminalPath = peer.Hello.Terminal.Path,
+        DataPath = peer.Hello.Terminal.DataPath,
         TerminalBuild = peer.Hello.Terminal.Build.ToString(System.Globalization.CultureInfo.InvariantCulture),
         EaVersion = peer.Hello.EaVersion,
         LastMessageAtMs = peer.LastMessageAtMs,
         Warning = warning,
     };
 
-    private static string PathWarning(TerminalInfo terminal, AllowedAccount allowed)
-    {
-        if (string.IsNullOrWhiteSpace(allowed.Mt5Path) || (terminal.Path.Length == 0 && terminal.DataPath.Length == 0))
-        {
-            return "";
-        }
-
-        var expected = NormalisePath(allowed.Mt5Path);
-        if (expected.EndsWith(".exe", StringComparison.OrdinalIgnoreCase))
-        {
-            expected = NormalisePath(Path.GetDirectoryName(expected.Replace('\\', '/')) ?? expected);
-        }
-
-        return expected == NormalisePath(terminal.Path) || expected == NormalisePath(terminal.DataPath)
-            ? ""
-            : $"This terminal runs from '{terminal.Path}', but the API has '{allowed.Mt5Path}' registered as the master terminal.";
-    }
-
-    private static string NormalisePath(string path) => path.Replace('\\', '/').TrimEnd('/').ToUpperInvariant();
+    private static string PathWarning(TerminalInfo terminal, AllowedAccount allowed) =>
+        RegisteredTerminal.Warning(allowed.Mt5Path, terminal.Path, terminal.DataPath);
 
     private static bool FixedTimeEquals(string expected, string actual) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(

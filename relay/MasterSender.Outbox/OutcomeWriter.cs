@@ -14,58 +14,58 @@ internal sealed class OutcomeWriter : IDisposable
     private const int MaxBatch = 4096;
     private const long CheckpointEveryMs = 1000;
 
-    private readonly Channel<QueuedWrite> queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly SemaphoreSlim gate;
-    private readonly SqliteConnection connection;
-    private readonly Task loop;
-    private long lastCheckpointMs = Environment.TickCount64;
+    private readonly Channel<QueuedWrite> _queue = Channel.CreateUnbounded<QueuedWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SemaphoreSlim _gate;
+    private readonly SqliteConnection _connection;
+    private readonly Task _loop;
+    private long _lastCheckpointMs = Environment.TickCount64;
 
     /// <param name="connection">Opened for this writer alone.</param>
     /// <param name="gate">Held while writing, shared with the outbox's other writers so SQLite never finds itself busy.</param>
     public OutcomeWriter(SqliteConnection connection, SemaphoreSlim gate)
     {
-        this.connection = connection;
-        this.gate = gate;
+        _connection = connection;
+        _gate = gate;
         using (var pragma = connection.CreateCommand())
         {
             pragma.CommandText = "PRAGMA wal_autocheckpoint=0";
             pragma.ExecuteNonQuery();
         }
 
-        loop = Task.Run(RunAsync);
+        _loop = Task.Run(RunAsync);
     }
 
     public Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> write)
     {
         var item = new QueuedWrite<T>(write);
-        ObjectDisposedException.ThrowIf(!queue.Writer.TryWrite(item), this);
+        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(item), this);
         return item.Task;
     }
 
     public void Dispose()
     {
-        queue.Writer.TryComplete();
-        loop.Wait(TimeSpan.FromSeconds(10));
-        connection.Dispose();
+        _queue.Writer.TryComplete();
+        _loop.Wait(TimeSpan.FromSeconds(10));
+        _connection.Dispose();
     }
 
     private async Task RunAsync()
     {
         var batch = new List<QueuedWrite>();
-        while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
+        while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
-            while (batch.Count < MaxBatch && queue.Reader.TryRead(out var item))
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
 
-            await gate.WaitAsync().ConfigureAwait(false);
+            await _gate.WaitAsync().ConfigureAwait(false);
             try
             {
-                using var transaction = connection.BeginTransaction();
+                using var transaction = _connection.BeginTransaction();
                 foreach (var item in batch)
                 {
-                    item.Run(connection, transaction);
+                    item.Run(_connection, transaction);
                 }
 
                 transaction.Commit();
@@ -79,7 +79,7 @@ internal sealed class OutcomeWriter : IDisposable
             }
             finally
             {
-                gate.Release();
+                _gate.Release();
                 batch.Clear();
             }
 
@@ -93,15 +93,15 @@ internal sealed class OutcomeWriter : IDisposable
     /// </summary>
     private void Checkpoint()
     {
-        if (Environment.TickCount64 - lastCheckpointMs < CheckpointEveryMs)
+        if (Environment.TickCount64 - _lastCheckpointMs < CheckpointEveryMs)
         {
             return;
         }
 
-        lastCheckpointMs = Environment.TickCount64;
+        _lastCheckpointMs = Environment.TickCount64;
         try
         {
-            using var command = connection.CreateCommand();
+            using var command = _connection.CreateCommand();
             command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
             command.ExecuteNonQuery();
         }
@@ -121,18 +121,18 @@ internal sealed class OutcomeWriter : IDisposable
 
     private sealed class QueuedWrite<T>(Func<SqliteConnection, SqliteTransaction, T> write) : QueuedWrite
     {
-        private readonly TaskCompletionSource<T> done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? result;
-        private Exception? error;
+        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private Exception? _error;
 
-        public Task<T> Task => done.Task;
+        public Task<T> Task => _done.Task;
 
         public override void Run(SqliteConnection connection, SqliteTransaction transaction)
         {
             transaction.Save("item");
             try
             {
-                result = write(connection, transaction);
+                _result = write(connection, transaction);
                 transaction.Release("item");
             }
 #pragma warning disable CA1031 // Reported to this write's caller only; the batch goes on.
@@ -140,19 +140,19 @@ internal sealed class OutcomeWriter : IDisposable
 #pragma warning restore CA1031
             {
                 transaction.Rollback("item");
-                error = failure;
+                _error = failure;
             }
         }
 
         public override void Finish(Exception? commitFailure)
         {
-            if ((error ?? commitFailure) is { } failure)
+            if ((_error ?? commitFailure) is { } failure)
             {
-                done.TrySetException(failure);
+                _done.TrySetException(failure);
             }
             else
             {
-                done.TrySetResult(result!);
+                _done.TrySetResult(_result!);
             }
         }
     }

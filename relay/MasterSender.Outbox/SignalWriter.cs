@@ -11,13 +11,13 @@ namespace MasterSender.Outbox;
 /// </summary>
 internal sealed class SignalWriter : IDisposable
 {
-    private readonly SqliteConnection connection;
-    private readonly SqliteCommand insertSignal;
-    private readonly SqliteCommand upsertBook;
+    private readonly SqliteConnection _connection;
+    private readonly SqliteCommand _insertSignal;
+    private readonly SqliteCommand _upsertBook;
 
     public SignalWriter(SqliteConnection connection)
     {
-        this.connection = connection;
+        _connection = connection;
         // Checkpoints (copying the WAL into the database, with an fsync) are the outcome writer's job, off this path.
         using (var pragma = connection.CreateCommand())
         {
@@ -25,33 +25,33 @@ internal sealed class SignalWriter : IDisposable
             pragma.ExecuteNonQuery();
         }
 
-        insertSignal = connection.CreateCommand();
-        insertSignal.CommandText = """
+        _insertSignal = connection.CreateCommand();
+        _insertSignal.CommandText = """
             INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms)
             VALUES ($key, $login, $ticket, $action, $body, 'pending', $detected, $now)
             ON CONFLICT (idempotency_key) WHERE state = 'pending' DO NOTHING
             """;
         foreach (var name in new[] { "$key", "$login", "$ticket", "$action", "$body", "$detected", "$now" })
         {
-            insertSignal.Parameters.Add(new SqliteParameter { ParameterName = name });
+            _insertSignal.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        upsertBook = connection.CreateCommand();
-        upsertBook.CommandText = "INSERT INTO books (login, state, updated_at_ms) VALUES ($login, $state, $now) ON CONFLICT (login) DO UPDATE SET state = excluded.state, updated_at_ms = excluded.updated_at_ms";
+        _upsertBook = connection.CreateCommand();
+        _upsertBook.CommandText = "INSERT INTO books (login, state, updated_at_ms) VALUES ($login, $state, $now) ON CONFLICT (login) DO UPDATE SET state = excluded.state, updated_at_ms = excluded.updated_at_ms";
         foreach (var name in new[] { "$login", "$state", "$now" })
         {
-            upsertBook.Parameters.Add(new SqliteParameter { ParameterName = name });
+            _upsertBook.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        insertSignal.Prepare();
-        upsertBook.Prepare();
+        _insertSignal.Prepare();
+        _upsertBook.Prepare();
     }
 
     public void Commit(long login, IReadOnlyList<Signal> signals, string bookState, long now)
     {
-        using var transaction = connection.BeginTransaction();
-        insertSignal.Transaction = transaction;
-        upsertBook.Transaction = transaction;
+        using var transaction = _connection.BeginTransaction();
+        _insertSignal.Transaction = transaction;
+        _upsertBook.Transaction = transaction;
         foreach (var signal in signals)
         {
             if (signal.MasterLogin != login)
@@ -59,7 +59,7 @@ internal sealed class SignalWriter : IDisposable
                 throw new ArgumentException($"Signal {signal.IdempotencyKey} belongs to account {signal.MasterLogin}, not {login}.", nameof(signals));
             }
 
-            var values = insertSignal.Parameters;
+            var values = _insertSignal.Parameters;
             values["$key"].Value = signal.IdempotencyKey;
             values["$login"].Value = signal.MasterLogin;
             values["$ticket"].Value = signal.MasterTicket;
@@ -67,20 +67,20 @@ internal sealed class SignalWriter : IDisposable
             values["$body"].Value = CanonicalJson.Serialize(signal.ToPayload());
             values["$detected"].Value = signal.DetectedAtMs;
             values["$now"].Value = now;
-            insertSignal.ExecuteNonQuery();
+            _insertSignal.ExecuteNonQuery();
         }
 
-        upsertBook.Parameters["$login"].Value = login;
-        upsertBook.Parameters["$state"].Value = bookState;
-        upsertBook.Parameters["$now"].Value = now;
-        upsertBook.ExecuteNonQuery();
+        _upsertBook.Parameters["$login"].Value = login;
+        _upsertBook.Parameters["$state"].Value = bookState;
+        _upsertBook.Parameters["$now"].Value = now;
+        _upsertBook.ExecuteNonQuery();
         transaction.Commit();
     }
 
     public void Dispose()
     {
-        insertSignal.Dispose();
-        upsertBook.Dispose();
-        connection.Dispose();
+        _insertSignal.Dispose();
+        _upsertBook.Dispose();
+        _connection.Dispose();
     }
 }

@@ -36,7 +36,7 @@ public sealed partial class SqliteOutbox
 
         var last = RunEnd(queue);
         var superseded = last > 0
-            ? await outcomes.WriteAsync((connection, transaction) => Supersede(connection, transaction, login, ticket, queue, last)).WaitAsync(cancellationToken).ConfigureAwait(false)
+            ? await _outcomes.WriteAsync((connection, transaction) => Supersede(connection, transaction, login, ticket, queue, last)).WaitAsync(cancellationToken).ConfigureAwait(false)
             : [];
         return new NextSignal(Fetch(queue[last].Id), superseded);
     }

@@ -25,17 +25,17 @@ public sealed partial class SqliteOutbox
     }
 
     public Task MarkSentAsync(long id, int attempts, long latencyMs, string? note = null) =>
-        outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Sent, attempts, note, latencyMs));
+        _outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Sent, attempts, note, latencyMs));
 
     public Task MarkRejectedAsync(long id, int attempts, string error) =>
-        outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Rejected, attempts, error, null));
+        _outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Rejected, attempts, error, null));
 
     public Task MarkExpiredAsync(long id, string reason) =>
-        outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Expired, null, reason, null));
+        _outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Expired, null, reason, null));
 
     /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
     public Task RecordFailureAsync(long id, int attempts, string error, long nextAttemptAtMs) =>
-        outcomes.WriteAsync((connection, transaction) => Failure(connection, transaction, id, attempts, error, nextAttemptAtMs));
+        _outcomes.WriteAsync((connection, transaction) => Failure(connection, transaction, id, attempts, error, nextAttemptAtMs));
 
     public OutboxCounts Counts()
     {
@@ -64,7 +64,7 @@ public sealed partial class SqliteOutbox
     }
 
     /// <summary>Deletes finished signals completed before <paramref name="completedBeforeMs"/>; never a pending one.</summary>
-    public Task<int> DeleteHistoryAsync(long completedBeforeMs) => outcomes.WriteAsync((connection, transaction) =>
+    public Task<int> DeleteHistoryAsync(long completedBeforeMs) => _outcomes.WriteAsync((connection, transaction) =>
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;

@@ -13,23 +13,23 @@ namespace MasterSender.Outbox;
 /// </summary>
 public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJournal, IDisposable
 {
-    private readonly string connectionString;
-    private readonly TimeProvider time;
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
     // One writer at a time, decided here rather than by SQLite: a writer SQLite finds busy sleeps (its busy handler
     // and Microsoft.Data.Sqlite's retry back off by up to 150 ms), which stalled delivery behind every big commit.
     // Delivery waits asynchronously (the *Async methods), so no pool thread blocks meanwhile.
-    private readonly SemaphoreSlim writeGate = new(1, 1);
-    private readonly OutcomeWriter outcomes;
-    private SignalWriter? writer;
-    private int disposed;
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly OutcomeWriter _outcomes;
+    private SignalWriter? _writer;
+    private int _disposed;
 
     public SqliteOutbox(string path, TimeProvider time)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         DatabasePath = Path.GetFullPath(path);
-        this.time = time;
-        connectionString = new SqliteConnectionStringBuilder
+        _time = time;
+        _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
@@ -41,7 +41,7 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
             OutboxSchema.Create(connection);
         }
 
-        outcomes = new OutcomeWriter(Open(durable: false), writeGate);
+        _outcomes = new OutcomeWriter(Open(durable: false), _writeGate);
     }
 
     public string DatabasePath { get; }
@@ -58,22 +58,22 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
         ArgumentNullException.ThrowIfNull(signals);
         ArgumentNullException.ThrowIfNull(bookState);
         var now = NowMs();
-        writeGate.Wait();
+        _writeGate.Wait();
         try
         {
-            writer ??= new SignalWriter(Open());
-            writer.Commit(login, signals, bookState, now);
+            _writer ??= new SignalWriter(Open());
+            _writer.Commit(login, signals, bookState, now);
         }
         catch
         {
             // The connection may be what broke (file replaced, disk error): the next commit starts afresh.
-            writer?.Dispose();
-            writer = null;
+            _writer?.Dispose();
+            _writer = null;
             throw;
         }
         finally
         {
-            writeGate.Release();
+            _writeGate.Release();
         }
     }
 
@@ -88,7 +88,7 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     }
 
     /// <summary>Remembers whom this relay serves, so a restart before the API answers still refuses other accounts.</summary>
-    public void SaveAllowedAccount(AllowedAccount account) => outcomes.WriteAsync((connection, transaction) =>
+    public void SaveAllowedAccount(AllowedAccount account) => _outcomes.WriteAsync((connection, transaction) =>
     {
         ArgumentNullException.ThrowIfNull(account);
         using var command = connection.CreateCommand();
@@ -112,22 +112,31 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     public void Dispose()
     {
         // The host may dispose it twice (it is registered under two service types).
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
         {
             return;
         }
 
-        outcomes.Dispose();
-        writeGate.Wait();
-        writer?.Dispose();
-        writer = null;
-        writeGate.Release();
-        writeGate.Dispose();
-        SqliteConnection.ClearPool(new SqliteConnection(connectionString));
+        _outcomes.Dispose();
+        _writeGate.Wait();
+        _writer?.Dispose();
+        _writer = null;
+        _writeGate.Release();
+        _writeGate.Dispose();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }
 
-    private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
+    /// <summary>A pooled connection for queries: WAL readers neither wait for the writer nor make it wait.</summary>
+    private SqliteConnection OpenForReading()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>A connection for writes, durable or not.</summary>
     /// <param name="durable">
     /// True for writes that must survive power loss once this call returns: new signals and the book (FULL: an fsync
     /// per commit; a lost commit after the EA moved on can lose a signal for good, since the position may be gone by
@@ -135,17 +144,9 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     /// of its own; the next durable commit or checkpoint carries it to disk). Losing one only means the signal is
     /// sent again after a restart, which the API answers with 409 duplicate: an fsync there would buy nothing.
     /// </param>
-    /// <summary>A pooled connection for queries: WAL readers neither wait for the writer nor make it wait.</summary>
-    private SqliteConnection OpenForReading()
-    {
-        var connection = new SqliteConnection(connectionString);
-        connection.Open();
-        return connection;
-    }
-
     private SqliteConnection Open(bool durable = true)
     {
-        var connection = new SqliteConnection(connectionString);
+        var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = durable

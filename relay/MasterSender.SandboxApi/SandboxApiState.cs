@@ -11,16 +11,16 @@ public sealed record ReceivedSignal(long Sequence, string IdempotencyKey, long T
 /// </summary>
 public sealed class SandboxApiState
 {
-    private readonly ConcurrentDictionary<string, ReceivedSignal> received = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, byte> tokens = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<long, string> statuses = new();
-    private readonly ConcurrentQueue<string> statusHistory = new();
-    private long sequence;
-    private long duplicates;
-    private long badSignatures;
-    private long broadcastCalls;
-    private long logins;
-    private long inFlight;
+    private readonly ConcurrentDictionary<string, ReceivedSignal> _received = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, byte> _tokens = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<long, string> _statuses = new();
+    private readonly ConcurrentQueue<string> _statusHistory = new();
+    private long _sequence;
+    private long _duplicates;
+    private long _badSignatures;
+    private long _broadcastCalls;
+    private long _logins;
+    private long _inFlight;
 
     public string Username { get; init; } = "master";
     public string Password { get; init; } = "secret";
@@ -33,56 +33,56 @@ public sealed class SandboxApiState
     /// <summary>Fires after a signal is accepted (not for duplicates): lets tests await arrivals instead of sleeping.</summary>
     public event Action<ReceivedSignal>? SignalReceived;
 
-    public IReadOnlyCollection<ReceivedSignal> Received => received.Values.OrderBy(s => s.Sequence).ToList();
+    public IReadOnlyCollection<ReceivedSignal> Received => _received.Values.OrderBy(s => s.Sequence).ToList();
 
-    public int ReceivedCount => received.Count;
+    public int ReceivedCount => _received.Count;
 
-    public long Duplicates => Interlocked.Read(ref duplicates);
+    public long Duplicates => Interlocked.Read(ref _duplicates);
 
     /// <summary>Requests whose HMAC did not verify: must stay 0 for a correct relay.</summary>
-    public long BadSignatures => Interlocked.Read(ref badSignatures);
+    public long BadSignatures => Interlocked.Read(ref _badSignatures);
 
-    public long BroadcastCalls => Interlocked.Read(ref broadcastCalls);
+    public long BroadcastCalls => Interlocked.Read(ref _broadcastCalls);
 
     /// <summary>Successful <c>POST /token</c> calls so far.</summary>
-    public long Logins => Interlocked.Read(ref logins);
+    public long Logins => Interlocked.Read(ref _logins);
 
     /// <summary>Requests being answered right now (tests wait for 0 before moving a fake clock on).</summary>
-    public long InFlight => Interlocked.Read(ref inFlight);
+    public long InFlight => Interlocked.Read(ref _inFlight);
 
-    public IReadOnlyCollection<string> StatusReports => statusHistory.ToList();
+    public IReadOnlyCollection<string> StatusReports => _statusHistory.ToList();
 
     /// <summary>Makes every token issued so far invalid: the next call with one answers 401.</summary>
-    public void ExpireTokens() => tokens.Clear();
+    public void ExpireTokens() => _tokens.Clear();
 
     /// <summary>Tokens currently valid; lets a test prove that none of them ever reaches a page or a log.</summary>
-    public IReadOnlyCollection<string> IssuedTokens => tokens.Keys.ToList();
+    public IReadOnlyCollection<string> IssuedTokens => _tokens.Keys.ToList();
 
-    internal void Enter() => Interlocked.Increment(ref inFlight);
+    internal void Enter() => Interlocked.Increment(ref _inFlight);
 
-    internal void Leave() => Interlocked.Decrement(ref inFlight);
+    internal void Leave() => Interlocked.Decrement(ref _inFlight);
 
     internal string IssueToken()
     {
-        Interlocked.Increment(ref logins);
+        Interlocked.Increment(ref _logins);
         var token = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
-        tokens[token] = 0;
+        _tokens[token] = 0;
         return token;
     }
 
-    internal bool IsValid(string? token) => token is not null && tokens.ContainsKey(token);
+    internal bool IsValid(string? token) => token is not null && _tokens.ContainsKey(token);
 
-    internal void CountBroadcastCall() => Interlocked.Increment(ref broadcastCalls);
+    internal void CountBroadcastCall() => Interlocked.Increment(ref _broadcastCalls);
 
-    internal void CountBadSignature() => Interlocked.Increment(ref badSignatures);
+    internal void CountBadSignature() => Interlocked.Increment(ref _badSignatures);
 
     /// <summary>Records the signal unless its key is known; false (and a counted duplicate) when it is.</summary>
     internal bool TryRecord(string key, long ticket, string action, string body)
     {
-        var signal = new ReceivedSignal(Interlocked.Increment(ref sequence), key, ticket, action, body, DateTimeOffset.UtcNow);
-        if (!received.TryAdd(key, signal))
+        var signal = new ReceivedSignal(Interlocked.Increment(ref _sequence), key, ticket, action, body, DateTimeOffset.UtcNow);
+        if (!_received.TryAdd(key, signal))
         {
-            Interlocked.Increment(ref duplicates);
+            Interlocked.Increment(ref _duplicates);
             return false;
         }
 
@@ -92,9 +92,9 @@ public sealed class SandboxApiState
 
     internal void RecordStatus(long userId, string json)
     {
-        statuses[userId] = json;
-        statusHistory.Enqueue(json);
+        _statuses[userId] = json;
+        _statusHistory.Enqueue(json);
     }
 
-    internal string? StatusOf(long userId) => statuses.GetValueOrDefault(userId);
+    internal string? StatusOf(long userId) => _statuses.GetValueOrDefault(userId);
 }

@@ -3,11 +3,11 @@ namespace MasterSender.SandboxApi;
 /// <summary>What the sandbox does wrong, on purpose. Counters are consumed one per request.</summary>
 public sealed class SandboxFaults
 {
-    private int failNext;
-    private int tooManyNext;
-    private int malformedNext;
-    private long injected;
-    private long held;
+    private int _failNext;
+    private int _tooManyNext;
+    private int _malformedNext;
+    private long _injected;
+    private long _held;
 
     /// <summary>Every request has its connection aborted, as if the API were unreachable.</summary>
     public bool Down { get; set; }
@@ -34,36 +34,36 @@ public sealed class SandboxFaults
     public Func<string, bool> Refuse { get; set; } = _ => false;
 
     /// <summary>The next <paramref name="count"/> requests answer <see cref="FailStatus"/> (503 by default).</summary>
-    public void FailNext(int count) => Volatile.Write(ref failNext, count);
+    public void FailNext(int count) => Volatile.Write(ref _failNext, count);
 
     /// <summary>The next <paramref name="count"/> requests answer 429 with Retry-After: <see cref="RetryAfterSeconds"/>.</summary>
-    public void TooManyRequestsNext(int count) => Volatile.Write(ref tooManyNext, count);
+    public void TooManyRequestsNext(int count) => Volatile.Write(ref _tooManyNext, count);
 
     /// <summary>The next <paramref name="count"/> requests answer 200 with a body that is not JSON.</summary>
-    public void MalformedNext(int count) => Volatile.Write(ref malformedNext, count);
+    public void MalformedNext(int count) => Volatile.Write(ref _malformedNext, count);
 
     /// <summary>How many broadcasts have waited on <see cref="HoldBroadcasts"/> so far (in flight, for tests).</summary>
-    public long Held => Interlocked.Read(ref held);
+    public long Held => Interlocked.Read(ref _held);
 
     /// <summary>How many answers were 503/429/malformed on purpose so far.</summary>
-    public long Injected => Interlocked.Read(ref injected);
+    public long Injected => Interlocked.Read(ref _injected);
 
     internal bool TakeFailure()
     {
         if (Failing)
         {
-            Interlocked.Increment(ref injected);
+            Interlocked.Increment(ref _injected);
             return true;
         }
 
-        return Take(ref failNext);
+        return Take(ref _failNext);
     }
 
-    internal void CountHeld() => Interlocked.Increment(ref held);
+    internal void CountHeld() => Interlocked.Increment(ref _held);
 
-    internal bool TakeTooMany() => Take(ref tooManyNext);
+    internal bool TakeTooMany() => Take(ref _tooManyNext);
 
-    internal bool TakeMalformed() => Take(ref malformedNext);
+    internal bool TakeMalformed() => Take(ref _malformedNext);
 
     private bool Take(ref int counter)
     {
@@ -77,7 +77,7 @@ public sealed class SandboxFaults
 
             if (Interlocked.CompareExchange(ref counter, left - 1, left) == left)
             {
-                Interlocked.Increment(ref injected);
+                Interlocked.Increment(ref _injected);
                 return true;
             }
         }

@@ -124,6 +124,20 @@ public sealed class BrowserPageTests : IAsyncLifetime
         Assert.True(await page.Locator("#lang").IsVisibleAsync());
     }
 
+    [Fact]
+    public async Task A_terminal_other_than_the_registered_one_is_named_in_the_traders_language()
+    {
+        using var browser = await _relay.LogInThroughThePageAsync();
+        using var terminal = new TerminalSimulator(SimulatedTerminal.Demo(RelayUnderTest.Login), _relay.EaEndpoint, new SimulatorSettings { AutoHeartbeat = true, TerminalPath = @"D:\Other MT5" });
+        Assert.True((await terminal.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(30))).Accepted);
+        var page = await NewPageAsync("pt-BR");
+
+        var warning = page.Locator("#terminal-warning");
+        await Assertions.Expect(warning).ToBeVisibleAsync();
+        await Assertions.Expect(warning).ToContainTextAsync(@"Este terminal roda em D:\Other MT5");
+        await Assertions.Expect(warning).ToContainTextAsync(@"C:\Program Files\MetaTrader 5");
+    }
+
     private async Task<IPage> NewPageAsync(string locale)
     {
         var page = await _browser.NewPageAsync(new BrowserNewPageOptions { Locale = locale, ViewportSize = new ViewportSize { Width = 1280, Height = 900 } });

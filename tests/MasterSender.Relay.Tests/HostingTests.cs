@@ -52,7 +52,7 @@ public sealed class HostingTests : IDisposable
             (StatusOptions.Section, typeof(StatusOptions)),
             (MasterSender.Broadcast.ApiOptions.Section, typeof(MasterSender.Broadcast.ApiOptions)),
             (MasterSender.Broadcast.SignalOptions.Section, typeof(MasterSender.Broadcast.SignalOptions)),
-            (MasterSender.Broadcast.StorageOptions.Section, typeof(MasterSender.Broadcast.StorageOptions)),
+            (MasterSender.Outbox.StorageOptions.Section, typeof(MasterSender.Outbox.StorageOptions)),
         })
         {
             foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
@@ -68,7 +68,7 @@ public sealed class HostingTests : IDisposable
     }
 
     [Fact]
-    public void The_seed_config_file_sets_the_API_URL_and_the_reconciliation_period()
+    public void The_seed_config_file_sets_the_API_URL_and_nothing_else()
     {
         File.WriteAllText(Path.Combine(_folder, LegacyConfig.FileName), """
             { "api": { "url": "https://signals.example" }, "mt5": { "login": 42, "path": "C:/x" }, "service": { "loop_interval": 0.1 } }
@@ -78,7 +78,7 @@ public sealed class HostingTests : IDisposable
         RelayConfiguration.Apply(configuration, [], _folder);
 
         Assert.Equal("https://signals.example", configuration["Api:Url"]);
-        Assert.Equal(TimeSpan.FromMilliseconds(100), configuration.GetValue<TimeSpan>("Ingress:ReconcileInterval"));
+        Assert.Null(configuration["Ingress:ReconcileInterval"]); // the EA's ReconcileMs input sets that period
         Assert.Null(configuration["Mt5:Login"]);
     }
 

@@ -131,7 +131,7 @@ public sealed record Welcome : RelayMessage
     public string Message { get; init; } = "";
     public int HeartbeatMs { get; init; } = 1000;
 
-    /// <summary>The reconciliation period the relay suggests (advice: EA 0.1.0 keeps its own ReconcileMs input).</summary>
+    /// <summary>Informative, always the default 50: the EA's ReconcileMs input sets its reconciliation period.</summary>
     public int ReconcileMs { get; init; } = 50;
     public string RelayVersion { get; init; } = "";
 }

@@ -16,7 +16,10 @@ public sealed record TerminalStatus
     public AccountInfo? Account { get; init; }
     public int OpenPositions { get; init; }
     public int PendingOrders { get; init; }
+    /// <summary>The terminal's install folder (<c>TERMINAL_PATH</c>) and data folder (<c>TERMINAL_DATA_PATH</c>), from its
+    /// hello: what <see cref="Accounts.RegisteredTerminal"/> compares with the API's <c>mt5_path</c>.</summary>
     public string TerminalPath { get; init; } = "";
+    public string DataPath { get; init; } = "";
     public string TerminalBuild { get; init; } = "";
     public string EaVersion { get; init; } = "";
 
@@ -24,7 +27,9 @@ public sealed record TerminalStatus
     public long LastMessageAtMs { get; init; }
 }
 
-/// <summary>The live terminal status; <see cref="Changed"/> fires on connect, disconnect and account figure updates.</summary>
+/// <summary>The live terminal status. <see cref="Changed"/> fires when the terminal connects, goes away or is refused
+/// (its connection or its reason changes); account figures move without it, so readers that show them read
+/// <see cref="Current"/> on their own period.</summary>
 public interface ITerminalStatusSource
 {
     TerminalStatus Current { get; }

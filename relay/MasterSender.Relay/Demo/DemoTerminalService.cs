@@ -12,7 +12,7 @@ namespace MasterSender.Relay.Demo;
 /// <c>allowed_mt5_id</c>), a simulated MT5 terminal logged in to that account connects to the relay's EA port over
 /// ZeroMQ and trades in a loop. Everything downstream is the real pipeline.
 /// </summary>
-internal sealed class DemoTerminalService(
+internal sealed partial class DemoTerminalService(
     IngressService ingress,
     IAllowedAccountProvider accounts,
     TimeProvider time,
@@ -32,12 +32,12 @@ internal sealed class DemoTerminalService(
             var welcome = await terminal.ConnectAsync(stoppingToken);
             while (!welcome.Accepted)
             {
-                logger.LogWarning("The demo terminal was refused: {Message}", welcome.Message);
+                LogRefused(welcome.Message);
                 await Task.Delay(TimeSpan.FromSeconds(5), time, stoppingToken);
                 welcome = await terminal.ReconnectAsync(stoppingToken);
             }
 
-            logger.LogInformation("Demo terminal {Login} connected; trading every {Seconds} s", account.Login, StepEvery.TotalSeconds);
+            LogConnected(account.Login, StepEvery.TotalSeconds);
             var trader = new DemoTrader(terminal, new Random(account.GetHashCode()));
             var steps = 0;
             while (!stoppingToken.IsCancellationRequested)
@@ -66,4 +66,10 @@ internal sealed class DemoTerminalService(
 
         return accounts.Current;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The demo terminal was refused: {Message}")]
+    private partial void LogRefused(string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo terminal {Login} connected; trading every {Seconds} s")]
+    private partial void LogConnected(long login, double seconds);
 }

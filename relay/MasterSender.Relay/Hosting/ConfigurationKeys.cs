@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using MasterSender.Broadcast;
 using MasterSender.Ingress;
+using MasterSender.Outbox;
 using MasterSender.Relay.Status;
 
 namespace MasterSender.Relay.Hosting;

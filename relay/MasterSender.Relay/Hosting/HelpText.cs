@@ -26,8 +26,9 @@ public static class HelpText
 
         Configuration keys (appsettings.json next to the exe, commented, ships with the product; environment
         variables MasterSender__Section__Key; or the command line as --Section:Key=value, where an unknown key is
-        refused with the nearest valid one; the seed's config_sender.json is read too: api.url and
-        service.loop_interval). The relay logs which of these sources it read when it starts.
+        refused with the nearest valid one; the seed's config_sender.json is read too: api.url; its
+        service.loop_interval is not, the EA's ReconcileMs input sets that period). The relay logs which of these
+        sources it read when it starts.
           Api:Url                    Base URL of the signal API (e.g. https://api.example.com); http:// only to this machine.
                                      Without it, `run` starts and the status page asks for it (kept in settings.json).
           Api:AllowInsecureHttp      Accept http:// to another host (default false): password and token then cross the
@@ -42,10 +43,8 @@ public static class HelpText
           Api:BreakDuration          How long the open circuit waits before one signal goes as a probe (default 00:00:01).
           Ingress:Port               TCP port on 127.0.0.1 for the EA (default {{IngressOptions.DefaultPort}}); set the EA's RelayPort to match.
           Ingress:PairingKey         If set, only an EA with the same PairingKey input is accepted.
-          Ingress:TerminalTimeout    Silence after which the terminal counts as disconnected (default 00:00:05).
-          Ingress:ReconcileInterval  Reconciliation period the relay suggests to the EA in welcome (default 00:00:00.050);
-                                     EA 0.1.0 keeps its own ReconcileMs input.
-          Ingress:HeartbeatInterval  How often the EA sends a heartbeat, told in welcome (default 00:00:01).
+          Ingress:TerminalTimeout    Silence after which the terminal counts as disconnected (default 00:00:05; 0.1 s-1 h).
+          Ingress:HeartbeatInterval  How often the EA sends a heartbeat, told in welcome (default 00:00:01; 50 ms-1 min).
           Ingress:MaxFrameBytes      Largest EA message accepted (default 4194304).
           Ingress:MaxConnections     Connections to the EA port open at once; when full, the oldest one still in its
                                      handshake is closed for a new one, else one silent past TerminalTimeout,

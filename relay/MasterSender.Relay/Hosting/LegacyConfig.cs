@@ -1,12 +1,12 @@
-using System.Globalization;
 using System.Text.Json;
 
 namespace MasterSender.Relay.Hosting;
 
 /// <summary>
 /// The seed's <c>config_sender.json</c>, so a user of the old system keeps their file: <c>api.url</c> becomes
-/// <c>Api:Url</c> and <c>service.loop_interval</c> (seconds) the reconciliation period told to the EA.
-/// <c>mt5.login</c>/<c>mt5.path</c> are ignored on purpose: the allowed account comes only from the API.
+/// <c>Api:Url</c>. <c>mt5.login</c>/<c>mt5.path</c> are ignored on purpose: the allowed account comes only from the API.
+/// <c>service.loop_interval</c> (the seed's polling period) is ignored too: the EA reconciles every <c>ReconcileMs</c>
+/// (its input, 50 ms by default, the seed's parity) and pushes each trade event at once; no relay setting slows that.
 /// </summary>
 public static class LegacyConfig
 {
@@ -44,16 +44,6 @@ public static class LegacyConfig
             settings["Api:Url"] = file.Api.Url;
         }
 
-        if (file?.Service?.LoopInterval is { } seconds)
-        {
-            if (!(seconds > 0 && seconds <= 10))
-            {
-                throw new InvalidOperationException($"{usedPath}: service.loop_interval must be between 0 and 10 seconds, not {seconds.ToString(CultureInfo.InvariantCulture)}.");
-            }
-
-            settings["Ingress:ReconcileInterval"] = TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture);
-        }
-
         return settings;
     }
 }
@@ -61,15 +51,9 @@ public static class LegacyConfig
 internal sealed class LegacyConfigFile
 {
     public LegacyApi? Api { get; set; }
-    public LegacyService? Service { get; set; }
 }
 
 internal sealed class LegacyApi
 {
     public string? Url { get; set; }
-}
-
-internal sealed class LegacyService
-{
-    public double? LoopInterval { get; set; }
 }

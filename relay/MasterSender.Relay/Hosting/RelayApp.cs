@@ -1,6 +1,7 @@
 using System.Net;
 using MasterSender.Broadcast;
 using MasterSender.Ingress;
+using MasterSender.Outbox;
 using MasterSender.Relay.Status;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
@@ -32,7 +33,7 @@ public static class RelayApp
         var dataFolder = DataPaths.EnsurePrivateFolder(builder.Configuration["Storage:Path"] ?? defaultData);
         PageSettings.AddTo(builder.Configuration, dataFolder);
         builder.Configuration["Storage:Path"] = dataFolder;
-        var status = builder.Configuration.GetSection(StatusOptions.Section).Get<StatusOptions>() ?? new StatusOptions();
+        var status = StatusOptionsValidator.Checked(builder.Configuration.GetSection(StatusOptions.Section).Get<StatusOptions>() ?? new StatusOptions());
 
         builder.Host.UseWindowsService(options => options.ServiceName = "MasterSenderRelay");
         builder.Host.UseSystemd();
@@ -50,15 +51,10 @@ public static class RelayApp
             .PersistKeysToFileSystem(new DirectoryInfo(DataPaths.EnsurePrivateFolder(Path.Combine(dataFolder, "keys"))))
             .ProtectKeysWithDpapiWhenAvailable();
         builder.Services.AddSingleton<ITokenStore>(sp => new ProtectedTokenStore(sp.GetRequiredService<IDataProtectionProvider>(), Path.Combine(dataFolder, "session.dat")));
+        builder.Services.AddOutbox(builder.Configuration);
         builder.Services.AddBroadcast(builder.Configuration);
         builder.Services.AddIngress(builder.Configuration);
         builder.Services.AddStatusPage();
-        builder.Services.AddSingleton<ISignalLedger, OutboxLedger>();
-        builder.Services.AddSingleton<IApiAccess, SessionAccess>();
-        builder.Services.AddSingleton<IStatusSources, RelayStatusSources>();
-        builder.Services.AddSingleton<ApiHealthMonitor>();
-        builder.Services.AddSingleton<MasterSender.Core.Accounts.IApiHealth>(sp => sp.GetRequiredService<ApiHealthMonitor>());
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<ApiHealthMonitor>());
         return builder;
     }
 
@@ -67,25 +63,16 @@ public static class RelayApp
         ArgumentNullException.ThrowIfNull(builder);
         var app = builder.Build();
         app.UseSerilogRequestLogging(options => options.GetLevel = (context, _, error) =>
-            error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
+            // A browser that left mid-stream (the page's live feed) is no error of the relay's.
+            error is OperationCanceledException or IOException && context.RequestAborted.IsCancellationRequested ? LogEventLevel.Debug
+            : error is not null || context.Response.StatusCode >= 500 ? LogEventLevel.Error
             : context.Request.Path.StartsWithSegments("/api/events") ? LogEventLevel.Verbose
             : LogEventLevel.Debug);
         app.MapStatusPage();
 
-        // The page's live feed wakes on what changes what it shows; figures that drift (equity) are picked up by
-        // the feed's own periodic check.
-        var changes = app.Services.GetRequiredService<ChangeFeed>();
         var delivery = app.Services.GetRequiredService<DeliveryService>();
         var pipeline = app.Services.GetRequiredService<MasterSender.Core.Pipeline.SignalPipeline>();
-        pipeline.Committed += (login, signals) =>
-        {
-            delivery.Notify(login, signals.Select(signal => signal.MasterTicket));
-            changes.Notify();
-        };
-        delivery.Completed += (_, _) => changes.Notify();
-        app.Services.GetRequiredService<ApiSession>().Changed += changes.Notify;
-        app.Services.GetRequiredService<ApiHealth>().Changed += changes.Notify;
-        app.Services.GetRequiredService<MasterSender.Core.Terminal.ITerminalStatusSource>().Changed += _ => changes.Notify();
+        pipeline.Committed += (login, signals) => delivery.Notify(login, signals.Select(signal => signal.MasterTicket));
         return app;
     }
 

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging;
 namespace MasterSender.Relay.Hosting;
 
 /// <summary>`run` and `demo`: take the single-instance lock, start, say where the page is, run until stopped.</summary>
-public static class RelayRunner
+public static partial class RelayRunner
 {
     /// <summary>Another relay runs on the same data folder.</summary>
     public const int ExitAlreadyRunning = 3;
@@ -114,8 +114,8 @@ public static class RelayRunner
         var pageUrl = PageUrl(app);
         instance.Announce(pageUrl);
         var log = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("MasterSender.Relay");
-        log.LogInformation("Configuration read from, lowest first: {Sources}", RelayConfiguration.DescribeSources(app.Configuration));
-        log.LogInformation("Status page: {PageUrl}", pageUrl);
+        LogConfigurationSources(log, RelayConfiguration.DescribeSources(app.Configuration));
+        LogStatusPage(log, pageUrl);
         await Console.Out.WriteLineAsync($"MasterSender relay is running. Status page: {pageUrl}  (EA port {app.Services.GetRequiredService<IngressService>().Port}; Ctrl+C to stop)");
         if (demo is not null)
         {
@@ -132,4 +132,10 @@ public static class RelayRunner
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? "http://127.0.0.1";
         return address.TrimEnd('/') + "/";
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Configuration read from, lowest first: {Sources}")]
+    private static partial void LogConfigurationSources(ILogger log, string sources);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Status page: {PageUrl}")]
+    private static partial void LogStatusPage(ILogger log, string pageUrl);
 }

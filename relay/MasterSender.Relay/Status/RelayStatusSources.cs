@@ -1,3 +1,4 @@
+using MasterSender.Core.Accounts;
 using MasterSender.Core.Protocol;
 using MasterSender.Core.Terminal;
 using MasterSender.Ingress;
@@ -11,6 +12,7 @@ internal sealed class RelayStatusSources(
     IngressMetrics metrics,
     ISignalLedger ledger,
     IApiAccess api,
+    IAllowedAccountProvider allowed,
     RelayRuntime runtime,
     TimeProvider time) : IStatusSources
 {
@@ -18,10 +20,11 @@ internal sealed class RelayStatusSources(
     {
         var t = terminal.Current;
         var account = t.Account;
+        var registered = allowed.Current?.Mt5Path;
         return new StatusView(
             new RelayView(IngressService.RelayVersion, runtime.StartedAt, runtime.Demo),
             new TerminalView(
-                t.Connected, t.Reason, t.Warning, account?.Login, account?.Server, account?.Company, account?.Currency,
+                t.Connected, t.Reason, t.Warning, t.Connected && RegisteredTerminal.Mismatch(registered, t.TerminalPath, t.DataPath), t.TerminalPath, registered, account?.Login, account?.Server, account?.Company, account?.Currency,
                 account?.Balance, account?.Equity, account?.MarginLevel, account?.Leverage, account?.MarginMode.ToWire(),
                 t.OpenPositions, t.PendingOrders, t.EaVersion, t.TerminalBuild, t.LastMessageAtMs),
             api.View(),

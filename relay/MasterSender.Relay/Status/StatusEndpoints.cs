@@ -1,3 +1,5 @@
+using System.Net.ServerSentEvents;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
@@ -121,51 +123,26 @@ public static class StatusEndpoints
             : TypedResults.Problem("Missing or invalid antiforgery token: reload the page.", statusCode: StatusCodes.Status400BadRequest);
 
     /// <summary>Server-sent events: a <c>status</c> event at once, then whenever something changed (checked at least
-    /// every <see cref="KeepAlive"/>, which also keeps proxies and the browser from timing out). Ends when the browser
-    /// goes or the relay stops: an open page must not hold a stopping relay (Kestrel waits for open requests).</summary>
-    private static async Task StreamEvents(HttpContext context, IStatusSources sources, ChangeFeed changes, TimeProvider time, IHostApplicationLifetime lifetime)
+    /// every <see cref="KeepAlive"/>; an unchanged check sends an empty <c>keep-alive</c> event, which browsers do not
+    /// dispatch, and which keeps proxies and the browser from timing out and finds a browser that has gone). Ends when
+    /// the browser goes or the relay stops: an open page must not hold a stopping relay (Kestrel waits for open requests).</summary>
+    private static ServerSentEventsResult<string> StreamEvents(HttpContext context, IStatusSources sources, ChangeFeed changes, TimeProvider time, IHostApplicationLifetime lifetime)
     {
-        context.Response.Headers.ContentType = "text/event-stream";
         context.Response.Headers.CacheControl = "no-store";
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-        var cancel = stopping.Token;
+        return TypedResults.ServerSentEvents(StatusEvents(sources, changes, time, lifetime.ApplicationStopping));
+    }
+
+    /// <param name="cancel">The relay's stopping token, combined by the compiler with the request's (the result
+    /// enumerates with <c>RequestAborted</c>): either ends the stream normally, so the response completes.</param>
+    private static async IAsyncEnumerable<SseItem<string>> StatusEvents(IStatusSources sources, ChangeFeed changes, TimeProvider time, [EnumeratorCancellation] CancellationToken cancel)
+    {
         string? last = null;
         while (!cancel.IsCancellationRequested)
         {
             var json = JsonSerializer.Serialize(sources.Status(), StatusJsonContext.Default.StatusView);
-            try
-            {
-                if (json != last)
-                {
-                    await context.Response.WriteAsync($"event: status\ndata: {json}\n\n", cancel);
-                    last = json;
-                }
-                else
-                {
-                    await context.Response.WriteAsync(": keep-alive\n\n", cancel);
-                }
-
-                await context.Response.Body.FlushAsync(cancel);
-            }
-            catch (Exception exception) when (exception is OperationCanceledException or IOException)
-            {
-                return;
-            }
-
-            await changes.WaitAsync(KeepAlive, time, cancel);
+            yield return json == last ? new SseItem<string>("", "keep-alive") : new SseItem<string>(json, "status");
+            last = json;
+            await changes.WaitAsync(KeepAlive, time, cancel); // returns on a change, the period or the end; never throws
         }
-    }
-
-    public static IServiceCollection AddStatusPage(this IServiceCollection services)
-    {
-        services.AddSingleton<ChangeFeed>();
-        services.AddAntiforgery(options =>
-        {
-            options.HeaderName = "X-CSRF-TOKEN";
-            options.Cookie.Name = "MasterSender.Antiforgery";
-            options.Cookie.SameSite = SameSiteMode.Strict;
-        });
-        services.ConfigureHttpJsonOptions(options => options.SerializerOptions.TypeInfoResolverChain.Insert(0, StatusJsonContext.Default));
-        return services;
     }
 }

@@ -8,10 +8,16 @@ public sealed record StatusView(RelayView Relay, TerminalView Terminal, ApiView 
 
 public sealed record RelayView(string Version, DateTimeOffset StartedAt, bool Demo);
 
+/// <summary><paramref name="PathMismatch"/>: the connected terminal is not the API's registered
+/// <paramref name="RegisteredMt5Path"/> (<see cref="Core.Accounts.RegisteredTerminal"/>, the rule the status report's
+/// <c>path_mismatch</c> follows); the page words the warning in its language from the two paths.</summary>
 public sealed record TerminalView(
     bool Connected,
     string Reason,
     string Warning,
+    bool PathMismatch,
+    string TerminalPath,
+    string? RegisteredMt5Path,
     long? Login,
     string? Server,
     string? Company,

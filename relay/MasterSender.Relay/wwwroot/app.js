@@ -84,8 +84,9 @@ function renderStatus(s) {
   $("terminal-title").removeAttribute("data-i18n");
   $("terminal-title").textContent = term.connected ? t("terminal.up") : t("terminal.down");
   $("terminal-reason").textContent = term.connected ? t("terminal.detail", term.ea_version, term.terminal_build, term.margin_mode || "") : term.reason;
-  $("terminal-warning").hidden = !term.warning;
-  $("terminal-warning").textContent = term.warning || "";
+  const warning = term.path_mismatch ? t("terminal.pathMismatch", term.terminal_path, term.registered_mt5_path) : term.warning;
+  $("terminal-warning").hidden = !warning;
+  $("terminal-warning").textContent = warning || "";
   $("terminal-figures").hidden = !term.login;
   $("t-server").textContent = term.server || "–";
   $("t-login").textContent = term.login || "–";

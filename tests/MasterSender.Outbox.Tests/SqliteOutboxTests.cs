@@ -4,7 +4,7 @@ using MasterSender.Core.Signals;
 using MasterSender.Outbox;
 using Microsoft.Extensions.Time.Testing;
 
-namespace MasterSender.Broadcast.Tests;
+namespace MasterSender.Outbox.Tests;
 
 public sealed class SqliteOutboxTests
 {
