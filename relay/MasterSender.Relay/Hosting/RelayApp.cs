@@ -125,6 +125,11 @@ public static class RelayApp
                         retainedFileCountLimit: 14,
                         fileSizeLimitBytes: 50 * 1024 * 1024,
                         rollOnFileSizeLimit: true,
+                        // Written in blocks, flushed every second and at shutdown, instead of a write to the file per
+                        // line (one line per signal). A crash can lose that second of lines, as it loses what the
+                        // async queue holds; the outbox, not the log, is what keeps a signal.
+                        buffered: true,
+                        flushToDiskInterval: TimeSpan.FromSeconds(1),
                         formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                 },
                 blockWhenFull: true);
