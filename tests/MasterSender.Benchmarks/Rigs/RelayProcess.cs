@@ -26,6 +26,10 @@ internal sealed partial class RelayProcess : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
+    // Every relay process the bench started, so the machine-load note counts their CPU as the bench's own.
+    private static readonly HashSet<RelayProcess> Live = [];
+    private static TimeSpan s_finishedCpu;
+
     private readonly Process _process;
     private readonly string _folder;
     private readonly Queue<string> _lastLines = new();
@@ -67,6 +71,11 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the relay process.");
         var relay = new RelayProcess(process, folder);
+        lock (Live)
+        {
+            Live.Add(relay);
+        }
+
         try
         {
             await relay.AwaitRunningAsync(clock);
@@ -76,6 +85,21 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         {
             await relay.DisposeAsync();
             throw;
+        }
+    }
+
+    /// <summary>CPU time of every relay process the bench started, running or ended.</summary>
+    public static TimeSpan CpuOfAll()
+    {
+        lock (Live)
+        {
+            var total = s_finishedCpu;
+            foreach (var relay in Live)
+            {
+                total += relay.CpuTimeOrZero();
+            }
+
+            return total;
         }
     }
 
@@ -139,6 +163,14 @@ internal sealed partial class RelayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        lock (Live)
+        {
+            if (Live.Remove(this))
+            {
+                s_finishedCpu += CpuTimeOrZero();
+            }
+        }
+
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -152,6 +184,18 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         _process.Dispose();
         Page?.Dispose();
         TempFolder.TryDelete(_folder);
+    }
+
+    private TimeSpan CpuTimeOrZero()
+    {
+        try
+        {
+            return CpuTime();
+        }
+        catch (InvalidOperationException)
+        {
+            return TimeSpan.Zero;
+        }
     }
 
     private async Task AwaitRunningAsync(Stopwatch clock)
