@@ -5,6 +5,12 @@ namespace MasterSender.Outbox;
 /// <summary>The delivery side: the head of each ticket's queue, outcomes, and the page's queries.</summary>
 public sealed partial class SqliteOutbox
 {
+    private const string CompleteSql = """
+        UPDATE signals SET state = $state, attempts = COALESCE($attempts, attempts), last_error = COALESCE($error, last_error),
+            completed_at_ms = $now, latency_ms = $latency, next_attempt_at_ms = NULL
+        WHERE id = $id AND state = 'pending'
+        """;
+
     private const string Columns = "id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts, last_error, next_attempt_at_ms, completed_at_ms, latency_ms";
 
     /// <summary>
@@ -25,17 +31,17 @@ public sealed partial class SqliteOutbox
     }
 
     public Task MarkSentAsync(long id, int attempts, long latencyMs, string? note = null) =>
-        _outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Sent, attempts, note, latencyMs));
+        _outcomes.WriteAsync((_, transaction) => Complete(transaction, id, OutboxState.Sent, attempts, note, latencyMs));
 
     public Task MarkRejectedAsync(long id, int attempts, string error) =>
-        _outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Rejected, attempts, error, null));
+        _outcomes.WriteAsync((_, transaction) => Complete(transaction, id, OutboxState.Rejected, attempts, error, null));
 
     public Task MarkExpiredAsync(long id, string reason) =>
-        _outcomes.WriteAsync((connection, transaction) => Complete(connection, transaction, id, OutboxState.Expired, null, reason, null));
+        _outcomes.WriteAsync((_, transaction) => Complete(transaction, id, OutboxState.Expired, null, reason, null));
 
     /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
     public Task RecordFailureAsync(long id, int attempts, string error, long nextAttemptAtMs) =>
-        _outcomes.WriteAsync((connection, transaction) => Failure(connection, transaction, id, attempts, error, nextAttemptAtMs));
+        _outcomes.WriteAsync((_, transaction) => Failure(transaction, id, attempts, error, nextAttemptAtMs));
 
     public OutboxCounts Counts()
     {
@@ -73,11 +79,9 @@ public sealed partial class SqliteOutbox
         return command.ExecuteNonQuery();
     });
 
-    private static int Failure(SqliteConnection connection, SqliteTransaction transaction, long id, int attempts, string error, long nextAttemptAtMs)
+    private int Failure(SqliteTransaction transaction, long id, int attempts, string error, long nextAttemptAtMs)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'";
+        var command = _outcomes.Statement("UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'", transaction);
         command.Parameters.AddWithValue("$attempts", attempts);
         command.Parameters.AddWithValue("$error", error);
         command.Parameters.AddWithValue("$next", nextAttemptAtMs);
@@ -85,15 +89,9 @@ public sealed partial class SqliteOutbox
         return command.ExecuteNonQuery();
     }
 
-    private int Complete(SqliteConnection connection, SqliteTransaction transaction, long id, OutboxState state, int? attempts, string? error, long? latencyMs)
+    private int Complete(SqliteTransaction transaction, long id, OutboxState state, int? attempts, string? error, long? latencyMs)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            UPDATE signals SET state = $state, attempts = COALESCE($attempts, attempts), last_error = COALESCE($error, last_error),
-                completed_at_ms = $now, latency_ms = $latency, next_attempt_at_ms = NULL
-            WHERE id = $id AND state = 'pending'
-            """;
+        var command = _outcomes.Statement(CompleteSql, transaction);
         command.Parameters.AddWithValue("$state", ToColumn(state));
         command.Parameters.AddWithValue("$attempts", (object?)attempts ?? DBNull.Value);
         command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);

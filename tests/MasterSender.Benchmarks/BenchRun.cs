@@ -25,7 +25,10 @@ internal static class BenchRun
         var n = options.Samples;
         Console.WriteLine($"MasterSender bench on {results.Machine.Describe()}");
         Console.WriteLine($"{n} samples per latency path after {TradeToApiScenario.Warmup:#,0} warm-up changes (the seed poller takes {SeedSamples(n)}: each costs ~60 ms).");
-        Console.WriteLine("Each relay scenario runs on a fresh in-process relay; the relays' own logs go to files in their temp folders.");
+        // Trade -> API, the burst and trailing run the relay as users run it, in its own process, so its CPU time is
+        // its own; the rest run it inside the bench, where its commits can be stamped.
+        var relayBuild = options.PublishedRelay is { } exe ? RelayBuild.Published(exe) : RelayBuild.FrameworkDependent();
+        Console.WriteLine($"Each relay scenario runs on a fresh relay: trade -> API, the burst and trailing on the relay as its own process ({relayBuild.Name}), the sandbox API and the terminal side in the bench's; the others inside the bench's process.");
         if (await MachineLoad.SettleAsync(Progress.BusyShare, TimeSpan.FromSeconds(20)) is > Progress.BusyShare and var busy)
         {
             Console.WriteLine($"The machine is busy: other processes use {busy:0%} of the CPU; figures will be disturbed.");
@@ -44,15 +47,15 @@ internal static class BenchRun
         }
 
         var toApi = await progress.RunAsync("trade change -> loopback API, single trades at random times",
-            () => WithRigAsync(new RelayRigOptions { Wire = true }, relay => TradeToApiScenario.RunAsync(relay, n, TradeSeed)));
-        var burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => WithRigAsync(new RelayRigOptions(), BurstScenario.RunAsync));
+            () => WithRigAsync(new RelayRigOptions { Wire = true, Process = relayBuild }, relay => TradeToApiScenario.RunAsync(relay, n, TradeSeed)));
+        var burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => WithRigAsync(new RelayRigOptions { Process = relayBuild }, BurstScenario.RunAsync));
 
         var distant = await progress.RunAsync("API 50 ms away, 100 tickets at once",
             () => WithRigAsync(new RelayRigOptions { OpenPositions = DistantApiScenario.Tickets, ApiDelay = DistantApiScenario.ApiDelay }, DistantApiScenario.RunAsync));
         var distantNarrow = await progress.RunAsync($"API 50 ms away, MaxParallelDeliveries={NarrowParallel}",
             () => WithRigAsync(new RelayRigOptions { OpenPositions = DistantApiScenario.Tickets, ApiDelay = DistantApiScenario.ApiDelay, MaxParallelDeliveries = NarrowParallel }, DistantApiScenario.RunAsync));
         var trailing = await progress.RunAsync($"trailing: {TrailingScenario.Positions:#,0} SL/TP every 50 ms for {TrailingScenario.Duration.TotalSeconds:0} s",
-            () => WithRigAsync(new RelayRigOptions { OpenPositions = TrailingScenario.Positions }, TrailingScenario.RunAsync));
+            () => WithRigAsync(new RelayRigOptions { OpenPositions = TrailingScenario.Positions, Process = relayBuild }, TrailingScenario.RunAsync));
 
         var outage = await progress.RunAsync($"{OutageScenario.Opens} opens into a {OutageScenario.Outage.TotalSeconds:0} s API outage (503)",
             () => WithRigAsync(new RelayRigOptions(), OutageScenario.RunAsync));
@@ -77,7 +80,7 @@ internal static class BenchRun
             results.Notes.Add($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": tail figures are disturbed, run again on a quiet machine" : "")}.");
         }
 
-        Findings.Fill(results, new Measurements(built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, seed, idle, outage));
+        Findings.Fill(results, new Measurements(relayBuild.Name, built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, seed, idle, outage));
         Console.WriteLine();
         Console.Write(ResultTable.Console(results));
         await WriteAsync(options.SvgPath, SvgHistogram.Render(results), "picture");

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using MasterSender.Benchmarks;
+using MasterSender.Benchmarks.Rigs;
 using MasterSender.Benchmarks.Scenarios;
 
 // Whole scenario run (one table, an SVG picture, optional markdown):
@@ -24,6 +25,13 @@ if (args.Length > 0 && args[0] is "cpu")
     }
 
     return 0;
+}
+
+// Only the scenarios with the relay as its own process (trade -> API, burst, trailing) and its CPU time for each:
+//   ... -- apart [--samples N] [--published EXE]
+if (args.Length > 0 && args[0] is "apart")
+{
+    return BenchOptions.Parse(args[1..]) is { } apart ? await ApartRun.RunAsync(apart) : 2;
 }
 
 if (args.Length > 0 && args[0] is "bench" or "latency")

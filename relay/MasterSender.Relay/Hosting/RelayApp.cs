@@ -94,11 +94,12 @@ public static class RelayApp
             SerilogLevels.Apply(logger, configuration);
         }
 
-        logger
-            // Async: the delivery and ingress threads log every signal; they hand the event to a queue instead of
-            // waiting on the console (journald, a slow terminal) and the file. Disposing the logger at shutdown
-            // drains the queue, and a full queue blocks rather than drops, so no line is lost.
-            .WriteTo.Async(
+        // Queued: the delivery and ingress threads log every signal; they hand the event to a queue instead of
+        // waiting on the console (journald, a slow terminal) and the file (QueuedLogSink: why not Sinks.Async).
+        // Disposing the logger at shutdown drains the queue, and a full queue blocks rather than drops, so no line
+        // is lost.
+        logger.WriteTo.Sink(Serilog.Configuration.LoggerSinkConfiguration.Wrap(
+                target => new QueuedLogSink(target),
                 sinks =>
                 {
                     if (console)
@@ -112,9 +113,13 @@ public static class RelayApp
                         retainedFileCountLimit: 14,
                         fileSizeLimitBytes: 50 * 1024 * 1024,
                         rollOnFileSizeLimit: true,
+                        // Written in blocks, flushed every second and at shutdown, instead of a write to the file per
+                        // line (one line per signal). A crash can lose that second of lines, as it loses what the
+                        // async queue holds; the outbox, not the log, is what keeps a signal.
+                        buffered: true,
+                        flushToDiskInterval: TimeSpan.FromSeconds(1),
                         formatProvider: System.Globalization.CultureInfo.InvariantCulture);
-                },
-                blockWhenFull: true);
+                }));
     }
 
     private static IDataProtectionBuilder ProtectKeysWithDpapiWhenAvailable(this IDataProtectionBuilder builder) =>

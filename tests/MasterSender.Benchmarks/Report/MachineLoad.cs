@@ -22,7 +22,8 @@ internal sealed class MachineLoad
     public static MachineLoad Now()
     {
         using var self = Process.GetCurrentProcess();
-        return new MachineLoad(ReadProcStat(), self.TotalProcessorTime);
+        // The relay processes the bench started are its own work too.
+        return new MachineLoad(ReadProcStat(), self.TotalProcessorTime + Rigs.RelayProcess.CpuOfAll());
     }
 
     /// <summary>
@@ -45,7 +46,7 @@ internal sealed class MachineLoad
         }
     }
 
-    /// <summary>Share of all cores used outside this process since <paramref name="start"/> (0..1); null off Linux.</summary>
+    /// <summary>Share of all cores used outside this process and its relay processes since <paramref name="start"/> (0..1); null off Linux.</summary>
     public double? OthersSince(MachineLoad start)
     {
         ArgumentNullException.ThrowIfNull(start);

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.RegularExpressions;
 using MasterSender.Benchmarks.Rigs;
 using MasterSender.Core.Protocol;
 using MasterSender.Simulator;
@@ -29,139 +27,72 @@ internal sealed record IdleRelayResult(
 /// signing, POST, outcome). Independent of how fast the machine's clock is, unlike latency.</summary>
 internal sealed record RelayCpu(int StateMessages, double MicrosecondsPerStateMessage, int Signals, double MicrosecondsPerSignal);
 
-/// <summary>How the relay process is started: the framework-dependent build through <c>dotnet</c>, or a published exe.</summary>
-internal sealed record RelayBuild(string Name, string FileName, IReadOnlyList<string> LeadingArguments)
-{
-    public static RelayBuild FrameworkDependent() =>
-        new("dotnet MasterSender.Relay.dll", "dotnet", [Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll")]);
-
-    public static RelayBuild Published(string exe) => new("published " + Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(exe))), exe, []);
-}
-
 /// <summary>
 /// The relay's own footprint: the built relay started as its own process (`run`, as a user starts it), logged in to
 /// the in-process sandbox API, an EA simulator connected with a few positions whose OPENs went through, then left
 /// idle. Its working set is read from outside, so nothing of the bench, sandbox or simulator is counted.
 /// </summary>
-internal static partial class IdleRelayProcessScenario
+internal static class IdleRelayProcessScenario
 {
     public const int Positions = 5;
     public const int StateMessages = 20_000;
     public const int Signals = 1_000;
     public static readonly TimeSpan Idle = TimeSpan.FromSeconds(5);
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<IdleRelayResult> RunAsync(RelayBuild build)
     {
         ArgumentNullException.ThrowIfNull(build);
         await using var sandbox = await SandboxHost.StartAsync();
         using var arrivals = new ArrivalRecorder(sandbox.State);
-        var folder = Directory.CreateTempSubdirectory("ms-bench-idle-").FullName;
         var clock = Stopwatch.StartNew();
-        using var relay = Start(build, folder, sandbox.Url);
-        var lastLines = new Queue<string>();
-        var running = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        void OnLine(string? line)
+        await using var relay = await RelayProcess.StartAsync(build, sandbox.Url);
+        await RelayProcess.PollAsync(relay.LoggedInAsync, "the relay process logging in to the sandbox API");
+        var startedIn = clock.Elapsed;
+
+        using var terminal = new TerminalSimulator(SimulatedTerminal.Demo(Fixtures.Login), $"tcp://127.0.0.1:{relay.EaPort}", new SimulatorSettings { AutoHeartbeat = true });
+        var welcome = await terminal.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        if (!welcome.Accepted)
         {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (lastLines)
-            {
-                lastLines.Enqueue(line);
-                if (lastLines.Count > 20)
-                {
-                    lastLines.Dequeue();
-                }
-            }
-
-            if (line.Contains("is running", StringComparison.Ordinal))
-            {
-                running.TrySetResult(line);
-            }
+            throw new InvalidOperationException("The relay process refused the simulator: " + welcome.Message);
         }
 
-        // Both pipes are drained all along: a full pipe would block the relay's logging.
-        relay.OutputDataReceived += (_, e) => OnLine(e.Data);
-        relay.ErrorDataReceived += (_, e) => OnLine(e.Data);
-        relay.BeginOutputReadLine();
-        relay.BeginErrorReadLine();
-        try
+        for (var i = 0; i < Positions; i++)
         {
-            var exited = relay.WaitForExitAsync();
-            var first = await Task.WhenAny(running.Task, exited, Task.Delay(StartTimeout));
-            if (first != running.Task)
-            {
-                var why = first == exited ? "exited before it was running" : $"did not say it was running within {StartTimeout.TotalSeconds:0} s";
-                throw new InvalidOperationException($"The relay process {why}:{Environment.NewLine}{string.Join(Environment.NewLine, Tail(lastLines))}");
-            }
-
-            var line = await running.Task;
-            var pageListeningIn = clock.Elapsed;
-            var match = RunningLine().Match(line);
-            if (!match.Success)
-            {
-                throw new InvalidOperationException("Unexpected start line: " + line);
-            }
-
-            var page = new Uri(match.Groups["page"].Value);
-            var eaPort = int.Parse(match.Groups["port"].Value, CultureInfo.InvariantCulture);
-            using var http = new HttpClient { BaseAddress = page };
-            await PollAsync(async () => await LoggedInAsync(http), "the relay process logging in to the sandbox API");
-            var startedIn = clock.Elapsed;
-
-            using var terminal = new TerminalSimulator(SimulatedTerminal.Demo(Fixtures.Login), $"tcp://127.0.0.1:{eaPort}", new SimulatorSettings { AutoHeartbeat = true });
-            var welcome = await terminal.ConnectAsync().WaitAsync(TimeSpan.FromSeconds(10));
-            if (!welcome.Accepted)
-            {
-                throw new InvalidOperationException("The relay process refused the simulator: " + welcome.Message);
-            }
-
-            for (var i = 0; i < Positions; i++)
-            {
-                terminal.Open("EURUSD", PositionSide.Buy, 0.1, 1.08 + (i * 1e-4));
-            }
-
-            await arrivals.RequireCountAsync(Positions, TimeSpan.FromSeconds(30), "the idle relay's OPENs");
-
-            // The deliberate idle period: heartbeats only, as a relay spends most of its life.
-            await Task.Delay(Idle);
-            relay.Refresh();
-            var status = ProcStatus(relay.Id);
-            var workingSet = relay.WorkingSet64;
-            var peak = relay.PeakWorkingSet64;
-            var cpu = await MeasureCpuAsync(relay, http, terminal, arrivals);
-            return new IdleRelayResult(
-                build.Name,
-                Mb(workingSet),
-                Mb(peak),
-                status.TryGetValue("RssAnon", out var anonymous) ? Mb(anonymous + status.GetValueOrDefault("RssShmem")) : null,
-                status.TryGetValue("RssFile", out var file) ? Mb(file) : null,
-                pageListeningIn,
-                startedIn,
-                Idle,
-                Positions,
-                cpu);
+            terminal.Open("EURUSD", PositionSide.Buy, 0.1, 1.08 + (i * 1e-4));
         }
-        finally
-        {
-            relay.Kill(entireProcessTree: true);
-            await relay.WaitForExitAsync();
-            TempFolder.TryDelete(folder);
-        }
+
+        await arrivals.RequireCountAsync(Positions, TimeSpan.FromSeconds(30), "the idle relay's OPENs");
+
+        // The deliberate idle period: heartbeats only, as a relay spends most of its life.
+        await Task.Delay(Idle);
+        var process = relay.Process;
+        process.Refresh();
+        var status = ProcStatus(process.Id);
+        var workingSet = process.WorkingSet64;
+        var peak = process.PeakWorkingSet64;
+        var cpu = await MeasureCpuAsync(relay, terminal, arrivals);
+        return new IdleRelayResult(
+            build.Name,
+            Mb(workingSet),
+            Mb(peak),
+            status.TryGetValue("RssAnon", out var anonymous) ? Mb(anonymous + status.GetValueOrDefault("RssShmem")) : null,
+            status.TryGetValue("RssFile", out var file) ? Mb(file) : null,
+            relay.PageListeningIn,
+            startedIn,
+            Idle,
+            Positions,
+            cpu);
     }
 
     /// <summary>
     /// State messages first (each changes only the current price, so no signal), then signals one at a time (each an SL
     /// move, awaited at the API before the next, so none is conflated). CPU is read from the process before and after each.
     /// </summary>
-    private static async Task<RelayCpu> MeasureCpuAsync(Process relay, HttpClient http, TerminalSimulator terminal, ArrivalRecorder arrivals)
+    private static async Task<RelayCpu> MeasureCpuAsync(RelayProcess relay, TerminalSimulator terminal, ArrivalRecorder arrivals)
     {
         var tickets = terminal.Terminal.Positions.Select(p => p.Ticket).ToList();
-        var framesBefore = await FramesAsync(http);
-        var cpuBefore = CpuTime(relay);
+        var framesBefore = await relay.FramesAsync();
+        var cpuBefore = relay.CpuTime();
         for (var i = 0; i < StateMessages; i += tickets.Count)
         {
             terminal.Terminal.Tick(i % 2 == 0 ? 1e-5 : -1e-5);
@@ -169,11 +100,11 @@ internal static partial class IdleRelayProcessScenario
         }
 
         var sent = StateMessages / tickets.Count * tickets.Count;
-        await PollAsync(async () => await FramesAsync(http) >= framesBefore + sent, "the relay process reading every state message");
-        var ingestCpu = CpuTime(relay) - cpuBefore;
+        await RelayProcess.PollAsync(async () => await relay.FramesAsync() >= framesBefore + sent, "the relay process reading every state message");
+        var ingestCpu = relay.CpuTime() - cpuBefore;
 
         var start = arrivals.Count;
-        cpuBefore = CpuTime(relay);
+        cpuBefore = relay.CpuTime();
         for (var i = 0; i < Signals; i++)
         {
             var ticket = tickets[i % tickets.Count];
@@ -181,65 +112,8 @@ internal static partial class IdleRelayProcessScenario
             await arrivals.RequireCountAsync(start + i + 1, TimeSpan.FromSeconds(30), "an SL move at the API");
         }
 
-        var signalCpu = CpuTime(relay) - cpuBefore;
+        var signalCpu = relay.CpuTime() - cpuBefore;
         return new RelayCpu(sent, ingestCpu.TotalMicroseconds / sent, Signals, signalCpu.TotalMicroseconds / Signals);
-    }
-
-    private static TimeSpan CpuTime(Process process)
-    {
-        process.Refresh();
-        return process.TotalProcessorTime;
-    }
-
-    private static async Task<long> FramesAsync(HttpClient http)
-    {
-        using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/status", UriKind.Relative)));
-        return status.RootElement.GetProperty("ingress").GetProperty("frames").GetInt64();
-    }
-
-    private static Process Start(RelayBuild build, string folder, string apiUrl)
-    {
-        var info = new ProcessStartInfo(build.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in build.LeadingArguments.Concat(
-        [
-            "run",
-            "--Status:Port=0", "--Ingress:Port=0", $"--Storage:Path={folder}",
-            $"--Api:Url={apiUrl}", $"--Api:Username={SandboxHost.User}", $"--Api:Password={SandboxHost.Password}",
-        ]))
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        return Process.Start(info) ?? throw new InvalidOperationException("Could not start the relay process.");
-    }
-
-    private static async Task<bool> LoggedInAsync(HttpClient http)
-    {
-        using var status = JsonDocument.Parse(await http.GetStringAsync(new Uri("api/status", UriKind.Relative)));
-        return status.RootElement.GetProperty("api").GetProperty("logged_in").GetBoolean();
-    }
-
-    /// <summary>Polls with a deadline: the relay's page offers no event to await.</summary>
-    private static async Task PollAsync(Func<Task<bool>> condition, string what)
-    {
-        var clock = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (clock.Elapsed > StartTimeout)
-            {
-                throw new TimeoutException($"Timed out waiting for {what}.");
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
-    private static List<string> Tail(Queue<string> lines)
-    {
-        lock (lines)
-        {
-            return [.. lines];
-        }
     }
 
     /// <summary>The byte-sized fields of /proc/PID/status (Linux), e.g. RssAnon; empty elsewhere.</summary>
@@ -266,7 +140,4 @@ internal static partial class IdleRelayProcessScenario
     }
 
     private static double Mb(long bytes) => bytes / 1024.0 / 1024.0;
-
-    [GeneratedRegex(@"Status page: (?<page>http://\S+)\s+\(EA port (?<port>\d+)")]
-    private static partial Regex RunningLine();
 }

@@ -53,13 +53,13 @@ internal static class OutageScenario
         faults.Failing = false;
         var recovered = Stopwatch.GetTimestamp();
         var deadline = Stopwatch.StartNew();
-        while (rig.Arrivals.Count - start + rig.Outbox.Expired < Opens && deadline.Elapsed < TimeSpan.FromSeconds(60))
+        while (rig.Arrivals.Count - start + (await rig.SignalCountsAsync()).Expired < Opens && deadline.Elapsed < TimeSpan.FromSeconds(60))
         {
             await Task.Delay(5);
         }
 
         var arrivals = rig.Arrivals.Since(start);
         var last = arrivals.Count == 0 ? recovered : arrivals.Max(a => a.Timestamp);
-        return new OutageResult(Opens, Outage.TotalSeconds, rig.Outbox.Expired, Stopwatch.GetElapsedTime(recovered, last).TotalMilliseconds, faults.Injected);
+        return new OutageResult(Opens, Outage.TotalSeconds, (await rig.SignalCountsAsync()).Expired, Stopwatch.GetElapsedTime(recovered, last).TotalMilliseconds, faults.Injected);
     }
 }

@@ -16,9 +16,10 @@ namespace MasterSender.Benchmarks.Scenarios;
 /// <summary>
 /// Per change: the whole path, until the relay's SQLite commit returned, and from that commit to the API; each until
 /// the API held that change's state (<see cref="StateReached"/>). <paramref name="Superseded"/>: changes that were
-/// overtaken in the queue by a newer one and never sent themselves.
+/// overtaken in the queue by a newer one and never sent themselves. The split at the commit is only known when the
+/// relay runs inside the bench (empty lists otherwise); <paramref name="Work"/> only when it runs as its own process.
 /// </summary>
-internal sealed record TradeToApiResult(List<double> TotalMs, List<double> UntilCommittedMs, List<double> CommittedToApiMs, int Superseded);
+internal sealed record TradeToApiResult(List<double> TotalMs, List<double> UntilCommittedMs, List<double> CommittedToApiMs, int Superseded, RelayWork? Work);
 
 internal static class TradeToApiScenario
 {
@@ -41,7 +42,8 @@ internal static class TradeToApiScenario
     private static async Task<TradeToApiResult> ChangeAtRandomTimesAsync(RelayRig rig, EaWireClient ea, long ticket, Random random, int changes, double maxGapMs)
     {
         var start = rig.Arrivals.Count;
-        var commitStart = rig.Commits.Count;
+        var commitStart = rig.Commits?.Count ?? 0;
+        var workBefore = await rig.WorkAsync();
         var changedAt = new long[changes];
         for (var i = 0; i < changes; i++)
         {
@@ -57,8 +59,9 @@ internal static class TradeToApiScenario
             throw new TimeoutException($"trade → API: the last of {changes} changes did not reach the API within 60 s.");
         }
 
+        var work = await rig.WorkAsync(workBefore?.SignalsSent + rig.Arrivals.Count - start ?? 0) is { } workAfter && workBefore is not null ? workAfter.Since(workBefore) : null;
         var committedAt = new long[changes];
-        foreach (var commit in rig.Commits.Since(commitStart))
+        foreach (var commit in rig.Commits?.Since(commitStart) ?? [])
         {
             committedAt[SlTag.From(commit.Signal.Sl) - start] = commit.Timestamp;
         }
@@ -71,11 +74,14 @@ internal static class TradeToApiScenario
         {
             var at = reached.At(ticket, start + i) ?? throw new InvalidOperationException($"change {i} never reached the API");
             total.Add(Ms(changedAt[i], at));
-            untilCommitted.Add(Ms(changedAt[i], committedAt[i]));
-            committedToApi.Add(Ms(committedAt[i], at));
+            if (rig.Commits is not null)
+            {
+                untilCommitted.Add(Ms(changedAt[i], committedAt[i]));
+                committedToApi.Add(Ms(committedAt[i], at));
+            }
         }
 
-        return new TradeToApiResult(total, untilCommitted, committedToApi, changes - rig.Arrivals.Since(start).Count);
+        return new TradeToApiResult(total, untilCommitted, committedToApi, changes - rig.Arrivals.Since(start).Count, work);
     }
 
     private static double Ms(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;

@@ -16,7 +16,8 @@ internal sealed record TrailingResult(
     bool Converged,
     TimeSpan ConvergedAfter,
     TimeSpan Grace,
-    List<double> ReachedMs)
+    List<double> ReachedMs,
+    RelayWork? Work)
 {
     public double SnapshotsPerSecond => Rounds / Duration.TotalSeconds;
 
@@ -54,8 +55,8 @@ internal static class TrailingScenario
         ArgumentNullException.ThrowIfNull(rig);
         var terminal = rig.Terminal.Terminal;
         var start = rig.Arrivals.Count;
-        var producedBefore = rig.SignalsProduced;
-        var supersededBefore = rig.Outbox.Superseded;
+        var before = await rig.SignalCountsAsync();
+        var workBefore = await rig.WorkAsync();
         var changedAt = new List<long> { 0 };
         using var timer = new PeriodicTimer(Period);
         var clock = Stopwatch.StartNew();
@@ -77,6 +78,7 @@ internal static class TrailingScenario
         var expected = (long)rounds * rig.Tickets.Count;
         var converged = await rig.WaitUntilReachedAsync(start, rig.Tickets, rounds, Grace);
         var convergedAfter = Stopwatch.GetElapsedTime(windowEnd);
+        var work = await rig.WorkAsync() is { } workAfter && workBefore is not null ? workAfter.Since(workBefore) : null;
 
         var arrivals = rig.Arrivals.Since(start);
         var reached = new StateReached(arrivals);
@@ -92,20 +94,21 @@ internal static class TrailingScenario
             }
         }
 
-        var outbox = rig.Outbox;
+        var outbox = await rig.SignalCountsAsync();
         return new TrailingResult(
             rig.Tickets.Count,
             rounds,
             duration,
             expected,
-            rig.SignalsProduced - producedBefore,
+            outbox.Produced - before.Produced,
             arrivals.Count(a => a.Timestamp <= windowEnd),
             arrivals.Count,
-            outbox.Superseded - supersededBefore,
+            outbox.Superseded - before.Superseded,
             outbox.Pending,
             converged,
             convergedAfter,
             Grace,
-            reachedMs);
+            reachedMs,
+            work);
     }
 }

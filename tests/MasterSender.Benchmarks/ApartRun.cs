@@ -1,0 +1,50 @@
+using System.Globalization;
+using MasterSender.Benchmarks.Report;
+using MasterSender.Benchmarks.Rigs;
+using MasterSender.Benchmarks.Scenarios;
+
+namespace MasterSender.Benchmarks;
+
+/// <summary>
+/// `apart [--samples N] [--published EXE]`: only the scenarios that run the relay as its own process (trade → API,
+/// the burst, trailing), with the relay's CPU time for each, in about half a minute: for iterating on the relay's CPU
+/// cost without the whole bench.
+/// </summary>
+internal static class ApartRun
+{
+    private const int TradeSeed = 20_241_124;
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var build = options.PublishedRelay is { } exe ? RelayBuild.Published(exe) : RelayBuild.FrameworkDependent();
+        Console.WriteLine($"relay as its own process ({build.Name}) on {MachineInfo.Current().Describe()}");
+        await using (var rig = await RelayRig.StartAsync(new RelayRigOptions { Wire = true, Process = build }))
+        {
+            var toApi = await TradeToApiScenario.RunAsync(rig, options.Samples, TradeSeed);
+            var summary = new LatencySummary(toApi.TotalMs);
+            Print("trade -> API", toApi.Work, string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms"));
+        }
+
+        await using (var rig = await RelayRig.StartAsync(new RelayRigOptions { Process = build }))
+        {
+            var burst = await BurstScenario.RunAsync(rig);
+            Print($"burst of {burst.Opens}", burst.Work, string.Create(CultureInfo.InvariantCulture, $"all at the API after {burst.AllReceivedMs:0.0} ms"));
+        }
+
+        await using (var rig = await RelayRig.StartAsync(new RelayRigOptions { OpenPositions = TrailingScenario.Positions, Process = build }))
+        {
+            var trailing = await TrailingScenario.RunAsync(rig);
+            Print("trailing", trailing.Work, trailing.Converged
+                ? string.Create(CultureInfo.InvariantCulture, $"converged {trailing.ConvergedAfter.TotalMilliseconds:0} ms after the last move; {trailing.SentPerSecond:0} signals/s sent")
+                : string.Create(CultureInfo.InvariantCulture, $"not converged ({trailing.PendingAtEnd:#,0} pending); {trailing.SentPerSecond:0} signals/s sent"));
+        }
+
+        return 0;
+    }
+
+    private static void Print(string scenario, RelayWork? work, string outcome) =>
+        Console.WriteLine(work is null
+            ? $"{scenario}: {outcome}"
+            : string.Create(CultureInfo.InvariantCulture, $"{scenario}: {outcome}; relay CPU {work.Cpu.TotalMilliseconds:#,0} ms, {work.SignalsSent:#,0} signals, {work.Frames:#,0} frames: {work.MicrosecondsPerSignal:#,0} us per signal, {work.MicrosecondsPerFrame:#,0.0} us per frame"));
+}
