@@ -139,7 +139,7 @@ internal sealed class RelayRig : IAsyncDisposable
         }
 
         // The connect snapshot becomes the baseline; changes made before it is applied would be adopted silently.
-        await Until(() => ingress.ReadBook(Fixtures.Login, book => book.HasBaseline), "the relay adopting the terminal's snapshot");
+        await Until(() => ingress.Book(Fixtures.Login).HasBaseline, "the relay adopting the terminal's snapshot");
         return new RelayRig(sandbox, relay, folder, simulator, wire, tickets);
     }
 
