@@ -17,7 +17,8 @@ namespace MasterSender.Ingress;
 /// Owner: this class only starts, stops and rebuilds. Its timers touch no session or book: they enqueue the sweep and
 /// the lookups onto the poller thread. <see cref="_endpoint"/> is written by start, then by one rebuild at a time (the
 /// next endpoint can only fail, and so start the next rebuild, after the last rebuild started it); readers see it through
-/// a volatile read. Readers of sessions and books read what the poller published (<see cref="Book"/>).
+/// a volatile read. <see cref="_front"/> and the timers are set once by start and disposed by stop. Readers of sessions
+/// and books read what the poller published (<see cref="Book"/>).
 /// </summary>
 public sealed partial class IngressService : BackgroundService
 {

@@ -28,6 +28,8 @@ internal sealed class RouterEndpoint : IDisposable
     private readonly IngressLoop _loop;
     private readonly Action<Exception> _onFailed;
     private readonly Action<OutboundFrame> _send;
+    // 1 once disposed. StopAsync, Dispose and a rebuild may each dispose it, from their own threads, and Post checks it
+    // from timer threads: an atomic flag, not an owner's field.
     private int _disposed;
 
     /// <param name="loop">What the poller thread runs; it owns the ingress's state while this endpoint runs.</param>
