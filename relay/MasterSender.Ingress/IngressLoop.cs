@@ -86,7 +86,7 @@ internal sealed partial class IngressLoop
     {
         Commit();
         Books.Publish(LoadedBook);
-        _metrics.PublishPollerCounts(_sessions.ActiveSessions);
+        _metrics.PublishPollerCounts(_sessions.ActiveSessions, _pipeline.SignalsProduced);
     }
 
     private void Commit()

@@ -37,6 +37,9 @@ public sealed class IngressMetrics
     public long SessionsAccepted => Published.SessionsAccepted;
     public long SessionsRefused => Published.SessionsRefused;
 
+    /// <summary>Signals committed since start (the pipeline's count, which only the poller may read).</summary>
+    public long SignalsProduced => Published.SignalsProduced;
+
     /// <summary>Accepted EA sessions now.</summary>
     public int ActiveSessions => Published.ActiveSessions;
 
@@ -77,7 +80,7 @@ public sealed class IngressMetrics
     internal void ItemsDropped(int count) => _droppedItems += count;
     internal void LookupSent() => _lookupsSent++;
 
-    internal void PublishPollerCounts(int activeSessions)
+    internal void PublishPollerCounts(int activeSessions, long signalsProduced)
     {
         Volatile.Write(ref _published, new PollerCounts
         {
@@ -90,6 +93,7 @@ public sealed class IngressMetrics
             DroppedItems = _droppedItems,
             LookupsSent = _lookupsSent,
             ActiveSessions = activeSessions,
+            SignalsProduced = signalsProduced,
         });
     }
 
@@ -121,5 +125,6 @@ public sealed class IngressMetrics
         public long DroppedItems { get; init; }
         public long LookupsSent { get; init; }
         public int ActiveSessions { get; init; }
+        public long SignalsProduced { get; init; }
     }
 }

@@ -6,7 +6,7 @@ namespace MasterSender.Ingress.Tests;
 public sealed class BookViewTests
 {
     [Fact]
-    public async Task What_a_terminal_sent_is_in_the_view_by_the_time_its_next_reply_arrives()
+    public async Task What_a_terminal_sent_is_in_the_view_and_the_counts_by_the_time_its_next_reply_arrives()
     {
         await using var relay = await IngressHost.StartAsync();
         var terminal = await relay.ConnectedSimulatorAsync();
@@ -20,6 +20,7 @@ public sealed class BookViewTests
         var position = Assert.Single(book.Positions);
         Assert.Equal((ticket, "EURUSD", 0.2), (position.Ticket, position.Symbol, position.Volume));
         Assert.Equal(1, relay.Ingress.ActiveSessions);
+        Assert.Equal(1, relay.Metrics.SignalsProduced); // the OPEN, counted for the page with the same turn
     }
 
     [Fact]

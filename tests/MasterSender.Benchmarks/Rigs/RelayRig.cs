@@ -88,7 +88,7 @@ internal sealed class RelayRig : IAsyncDisposable
     }
 
     /// <summary>Signals the relay's pipeline produced (and committed to the outbox) since start.</summary>
-    public long SignalsProduced => _relay.Services.GetRequiredService<SignalPipeline>().SignalsProduced;
+    public long SignalsProduced => _relay.Services.GetRequiredService<IngressMetrics>().SignalsProduced;
 
     public static async Task<RelayRig> StartAsync(RelayRigOptions options)
     {
