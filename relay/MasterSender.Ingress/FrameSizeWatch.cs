@@ -6,6 +6,7 @@ namespace MasterSender.Ingress;
 /// Follows ZMTP frame boundaries in the bytes an EA sends after its handshake (flags, 1- or 8-byte size, body) so the
 /// front door can name a frame over <c>Ingress:MaxFrameBytes</c> before the ROUTER drops the connection silently.
 /// Reads headers only: the bodies pass by untouched.
+/// Owner: the one copy task of its connection (EA to ROUTER); nothing else sees it.
 /// </summary>
 internal sealed class FrameSizeWatch(long maxFrameBytes)
 {

@@ -2,7 +2,12 @@ using System.Net.Sockets;
 
 namespace MasterSender.Ingress;
 
-/// <summary>One connection to the EA port: the EA's socket and, once its handshake passed, the one to the ROUTER.</summary>
+/// <summary>
+/// One connection to the EA port: the EA's socket and, once its handshake passed, the one to the ROUTER.
+/// Owner: its serving task (in <see cref="IngressFront"/>) sets <see cref="Router"/> and copies bytes;
+/// <see cref="Established"/> changes under the front door's lock; <see cref="LastInboundMs"/> is written by the copy
+/// task and read by the accept loop, hence volatile; <see cref="Close"/> may come from any thread.
+/// </summary>
 internal sealed class FrontConnection(Socket client, long acceptedAtMs) : IDisposable
 {
     private readonly CancellationTokenSource _closing = new();

@@ -14,8 +14,11 @@ namespace MasterSender.Ingress;
 /// routing id is refused. A connection that passes is joined to the ROUTER and its bytes are copied both ways; the
 /// only thing read after that is each frame's size, so that a frame over <c>Ingress:MaxFrameBytes</c> is named in
 /// the log before the connection closes.
+/// Owner: the accept loop and each connection's task run at once, so the list of open connections (and each
+/// connection's <c>Established</c>) is guarded by <see cref="_gate"/>; that lock is held for list edits only, never
+/// across I/O, and the front door touches no session or book (those are the poller thread's).
 /// </summary>
-internal sealed class IngressFront : IDisposable
+internal sealed partial class IngressFront : IDisposable
 {
     private const int CopyBufferBytes = 64 * 1024;
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(100);
@@ -71,7 +74,7 @@ internal sealed class IngressFront : IDisposable
             established = _connections.Where(c => c.Established).ToList();
         }
 
-        _logger.LogInformation("Closing {Count} EA connection(s): {Reason}", established.Count, because);
+        LogClosingEstablished(established.Count, because);
         foreach (var connection in established)
         {
             connection.Close();
@@ -130,7 +133,7 @@ internal sealed class IngressFront : IDisposable
                 // Out of file descriptors (EMFILE) or the like: wait a moment, keep the port, log once per episode.
                 if (!failing)
                 {
-                    _logger.LogWarning("Cannot accept connections on the EA port for now ({Error}); retrying", exception.SocketErrorCode);
+                    LogAcceptFailing(exception.SocketErrorCode);
                     failing = true;
                 }
 
@@ -215,7 +218,7 @@ internal sealed class IngressFront : IDisposable
         catch (Exception failure)
 #pragma warning restore CA1031
         {
-            _logger.LogError(failure, "A connection to the EA port from {Remote} failed", connection.Remote);
+            LogConnectionFailed(failure, connection.Remote);
         }
         finally
         {
@@ -366,4 +369,13 @@ internal sealed class IngressFront : IDisposable
             // Stopping.
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Closing {Count} EA connection(s): {Reason}")]
+    private partial void LogClosingEstablished(int count, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot accept connections on the EA port for now ({Error}); retrying")]
+    private partial void LogAcceptFailing(SocketError error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A connection to the EA port from {Remote} failed")]
+    private partial void LogConnectionFailed(Exception exception, string remote);
 }

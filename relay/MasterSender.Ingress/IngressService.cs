@@ -9,14 +9,19 @@ namespace MasterSender.Ingress;
 
 /// <summary>
 /// Binds the EA port at start (so a taken port stops the relay with a clear message), then applies every inbound
-/// frame to the session rules and the signal pipeline on the socket's own thread (<see cref="RouterEndpoint"/>).
-/// The port itself is <see cref="IngressFront"/>'s, which admits connections to the ROUTER. When NetMQ throws on the
-/// socket thread the ROUTER is rebuilt: the EAs' connections close, they reconnect and say hello, and the relay asks
-/// each for a snapshot as for any new session; <see cref="IngressMetrics.SocketRestarts"/> shows it.
+/// frame to the session rules and the signal pipeline on the socket's own thread (<see cref="RouterEndpoint"/>, which
+/// runs the <see cref="IngressLoop"/>). The port itself is <see cref="IngressFront"/>'s, which admits connections to the
+/// ROUTER. When NetMQ throws on the socket thread the ROUTER is rebuilt: the EAs' connections close, they reconnect and
+/// say hello, and the relay asks each for a snapshot as for any new session; <see cref="IngressMetrics.SocketRestarts"/>
+/// shows it.
+/// Owner: this class only starts, stops and rebuilds. Its timers touch no session or book: they enqueue the sweep and
+/// the lookups onto the poller thread. <see cref="_endpoint"/> is written by start, then by one rebuild at a time (the
+/// next endpoint can only fail, and so start the next rebuild, after the last rebuild started it); readers see it through
+/// a volatile read. <see cref="_front"/> and the timers are set once by start and disposed by stop. Readers of sessions
+/// and books read what the poller published (<see cref="Book"/>).
 /// </summary>
-public sealed class IngressService : BackgroundService
+public sealed partial class IngressService : BackgroundService
 {
-    private const int MaxFramesPerCommit = 256;
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan RebuildRetryDelay = TimeSpan.FromSeconds(1);
 
@@ -24,15 +29,14 @@ public sealed class IngressService : BackgroundService
     private readonly IngressMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<IngressService> _logger;
-    private readonly SessionManager _sessions;
-    private readonly SignalPipeline _pipeline;
-    private readonly Lock _gate = new();
+    private readonly IngressLoop _loop;
     private readonly ConnectionRefusalLog _refusals;
-    private int _handledSinceCommit;
+    private readonly Action _sweep;
+    private readonly Action _sendLookups;
     private volatile RouterEndpoint? _endpoint;
+    private volatile bool _stopping;
     private IngressFront? _front;
     private ITimer? _sweepTimer;
-    private volatile bool _stopping;
     private ITimer? _lookupTimer;
 
     public IngressService(
@@ -50,9 +54,13 @@ public sealed class IngressService : BackgroundService
         _metrics = metrics;
         _time = time;
         _logger = logger;
-        _pipeline = pipeline;
         _refusals = new ConnectionRefusalLog(logger, metrics, time);
-        _sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion, apiHealth ?? new AlwaysHealthy());
+        var replies = new Replies();
+        var books = new BookViews();
+        var sessions = new SessionManager(_options, accounts, pipeline, status, metrics, time, logger, RelayVersion, apiHealth ?? new AlwaysHealthy(), replies, books);
+        _loop = new IngressLoop(sessions, pipeline, metrics, replies, books, logger);
+        _sweep = _loop.Sweep;
+        _sendLookups = _loop.SendLookups;
     }
 
     public static string RelayVersion { get; } =
@@ -64,44 +72,44 @@ public sealed class IngressService : BackgroundService
     /// <summary>The ROUTER's private port behind the front door (tests reach NetMQ directly through it).</summary>
     internal int RouterPort => _endpoint?.Port ?? throw new InvalidOperationException("The ingress has not started.");
 
-    public int ActiveSessions
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _sessions.ActiveSessions;
-            }
-        }
-    }
+    /// <summary>Accepted EA sessions, as of the poller's last turn.</summary>
+    public int ActiveSessions => _metrics.ActiveSessions;
 
-    /// <summary>Reads the account's book consistently: the socket thread mutates it under the same lock.</summary>
-    public T ReadBook<T>(long login, Func<Core.Book.TradeBook, T> read)
+    /// <summary>
+    /// The account's book as of the poller's last turn that touched it: an immutable view, safe on any thread. A book no
+    /// turn has touched since start (the relay restarted and no EA has connected) is loaded on the poller and shows on a
+    /// later read; until then the view is empty.
+    /// </summary>
+    public BookView Book(long login)
     {
-        ArgumentNullException.ThrowIfNull(read);
-        lock (_gate)
+        if (_loop.Books.Find(login) is { } view)
         {
-            return read(_pipeline.BookFor(login));
+            return view;
         }
+
+        _endpoint?.Post(() => _loop.PublishBook(login));
+        return BookView.Empty(login);
     }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        _endpoint = NewEndpoint();
+        var endpoint = NewEndpoint();
         try
         {
             _front = new IngressFront(_options, () => RouterPort, _metrics, _refusals, _time, _logger);
         }
         catch
         {
-            _endpoint.Dispose();
+            endpoint.Dispose();
             throw;
         }
 
+        _endpoint = endpoint;
+        endpoint.Start();
         _front.Start();
-        _logger.LogInformation("Listening for the EA on tcp://127.0.0.1:{Port}", _front.Port);
-        _sweepTimer = _time.CreateTimer(_ => Sweep(), null, SweepPeriod, SweepPeriod);
-        _lookupTimer = _time.CreateTimer(_ => SendLookups(), null, _options.LookupInterval, _options.LookupInterval);
+        LogListening(_front.Port);
+        _sweepTimer = _time.CreateTimer(_ => OnSweepTick(), null, SweepPeriod, SweepPeriod);
+        _lookupTimer = _time.CreateTimer(_ => _endpoint?.Post(_sendLookups), null, _options.LookupInterval, _options.LookupInterval);
         return base.StartAsync(cancellationToken);
     }
 
@@ -136,59 +144,19 @@ public sealed class IngressService : BackgroundService
     // The socket thread does the work (RouterEndpoint); nothing runs here.
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
 
-    private void OnFrame(InboundFrame frame, Action<OutboundFrame> send)
-    {
-        lock (_gate)
-        {
-            try
-            {
-                _sessions.Handle(frame, send);
-            }
-#pragma warning disable CA1031 // This runs on the socket thread: one bad message must not stop the EA's connection.
-            catch (Exception failure)
-#pragma warning restore CA1031
-            {
-                _logger.LogError(failure, "Handling a message from the EA failed; the terminal will resend its state");
-            }
-
-            // Group commit: what queued up while the last commit was on disk goes in one transaction. A cap keeps a
-            // flood from holding the first signal of the batch back for long.
-            if (++_handledSinceCommit == MaxFramesPerCommit)
-            {
-                CommitStagedLocked(send);
-            }
-        }
-    }
-
-    private void CommitStaged(Action<OutboundFrame> send)
-    {
-        lock (_gate)
-        {
-            CommitStagedLocked(send);
-        }
-    }
-
-    private void CommitStagedLocked(Action<OutboundFrame> send)
-    {
-        _handledSinceCommit = 0;
-        _sessions.CommitStaged(send);
-    }
-
-    private void Sweep()
+    // A timer thread: the refusal summary is the front door's (it has its own lock); the sweep is the poller's.
+    private void OnSweepTick()
     {
         _refusals.Flush();
-        lock (_gate)
-        {
-            _sessions.Sweep(_endpoint!.Send);
-        }
+        _endpoint?.Post(_sweep);
     }
 
-    private RouterEndpoint NewEndpoint() => new(_options, OnFrame, CommitStaged, _metrics, OnRouterFailed);
+    private RouterEndpoint NewEndpoint() => new(_options, _loop, OnRouterFailed);
 
     // Runs on the dying socket thread; the rebuild runs elsewhere so that thread can end.
     private void OnRouterFailed(Exception failure)
     {
-        _logger.LogError(failure, "The EA socket failed inside NetMQ; rebuilding it. Connected EAs reconnect and send their state again");
+        LogRouterFailed(failure);
         _metrics.SocketRestarted($"{failure.GetType().Name}: {failure.Message}");
         _ = Task.Run(RebuildAsync);
     }
@@ -200,13 +168,8 @@ public sealed class IngressService : BackgroundService
             try
             {
                 var replacement = NewEndpoint();
-                RouterEndpoint? failed;
-                lock (_gate)
-                {
-                    failed = _endpoint;
-                    _endpoint = replacement;
-                }
-
+                var failed = _endpoint;
+                _endpoint = replacement;
                 failed?.Dispose();
                 if (_stopping)
                 {
@@ -215,27 +178,33 @@ public sealed class IngressService : BackgroundService
                     return;
                 }
 
+                // Only now may a poller thread own the loop again: the failed one has left it (it called us).
+                replacement.Start();
                 _front?.CloseEstablished("the EA socket was rebuilt");
-                _logger.LogInformation("The EA socket is rebuilt; the ROUTER listens on private port {RouterPort}", replacement.Port);
+                LogRebuilt(replacement.Port);
                 return;
             }
 #pragma warning disable CA1031 // A rebuild that fails (no free port, out of descriptors) is tried again: the EA port must come back.
             catch (Exception failure)
 #pragma warning restore CA1031
             {
-                _logger.LogError("Rebuilding the EA socket failed ({Error}); trying again in {Seconds} s", failure.Message, RebuildRetryDelay.TotalSeconds);
+                LogRebuildFailed(failure.Message, RebuildRetryDelay.TotalSeconds);
                 await Task.Delay(RebuildRetryDelay, _time);
             }
         }
     }
 
-    private void SendLookups()
-    {
-        lock (_gate)
-        {
-            _sessions.SendLookups(_endpoint!.Send);
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Information, Message = "Listening for the EA on tcp://127.0.0.1:{Port}")]
+    private partial void LogListening(int port);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The EA socket failed inside NetMQ; rebuilding it. Connected EAs reconnect and send their state again")]
+    private partial void LogRouterFailed(Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The EA socket is rebuilt; the ROUTER listens on private port {RouterPort}")]
+    private partial void LogRebuilt(int routerPort);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rebuilding the EA socket failed ({Error}); trying again in {Seconds} s")]
+    private partial void LogRebuildFailed(string error, double seconds);
 }
 
 /// <summary>Hosts without a signal API (ingress tests, benchmarks) report it healthy, as protocol v1 relays did.</summary>

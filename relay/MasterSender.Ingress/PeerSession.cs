@@ -2,7 +2,8 @@ using MasterSender.Core.Protocol;
 
 namespace MasterSender.Ingress;
 
-/// <summary>What the relay remembers of one accepted EA connection (one ROUTER identity).</summary>
+/// <summary>What the relay remembers of one accepted EA connection (one ROUTER identity). Owner: the poller thread
+/// (<see cref="SessionManager"/>).</summary>
 internal sealed class PeerSession(byte[] identity, Hello hello, long nowMs)
 {
     public byte[] Identity { get; } = identity;
@@ -27,7 +28,8 @@ internal sealed class PeerSession(byte[] identity, Hello hello, long nowMs)
     public int DroppedItemsSinceLog { get; set; }
 }
 
-/// <summary>Per-peer bookkeeping for peers without a session: rate limits for answers and logs.</summary>
+/// <summary>Per-peer bookkeeping for peers without a session: rate limits for answers and logs. Owner: the poller
+/// thread (<see cref="SessionManager"/>).</summary>
 internal sealed class PeerNotes
 {
     public long LastUnknownSessionReplyMs { get; set; } = long.MinValue / 2;

@@ -4,38 +4,41 @@ using NetMQ.Sockets;
 namespace MasterSender.Ingress;
 
 /// <summary>
-/// Owns the ROUTER socket and the only thread that touches it (its poller's), which also processes every inbound
-/// message: handing frames to another thread cost a thread wake-up per trade. While it works (a commit, about half a
-/// millisecond), NetMQ and TCP hold what arrives, and a flood slows the EA's sends instead of dropping frames.
-/// Replies come back through a <see cref="NetMQQueue{T}"/> the same poller drains.
+/// Owns the ROUTER socket and the poller thread that touches it, which also runs the <see cref="IngressLoop"/>: every
+/// inbound message, and the work other threads enqueue on <see cref="Post"/> (the timers' sweep and lookups, the page's
+/// request for a book). Handing frames to another thread cost a thread wake-up per trade. While it works (a commit,
+/// about half a millisecond), NetMQ and TCP hold what arrives, and a flood slows the EA's sends instead of dropping
+/// frames. Replies are sent at the end of each turn (<see cref="PollerTurn"/>), after the commit.
+/// Own work goes through a <see cref="NetMQQueue{T}"/> of ours rather than <see cref="NetMQPoller.Run(Action)"/>: that
+/// runs the action on the caller's thread when the poller is not running (a dead endpoint), and NetMQ's task scheduler
+/// keeps a task's exception inside the task where nobody sees it.
 /// It binds a private loopback port meant for <see cref="IngressFront"/> only. NetMQ has no accept filter, so a local
 /// process that finds this port reaches NetMQ directly; idle connections flooded there are not guarded (the front door
 /// guards the EA port). Exceptions NetMQ throws on this thread are (a peer-chosen routing id equal to the next
 /// generated one is a duplicate key in <c>Router.IdentifyPeer</c>): the poller runs on a thread of ours that catches
 /// them and reports through <c>onFailed</c>, and the owner replaces the whole endpoint.
+/// Owner: fields are set by the constructor and <see cref="Start"/>; after that the socket and the loop belong to the
+/// poller thread, and other threads only <see cref="Post"/> and <see cref="Dispose"/>.
 /// </summary>
 internal sealed class RouterEndpoint : IDisposable
 {
-    // Drain at most this many messages per wake so replies (welcome, resync) are not starved by a flood.
-    private const int ReceiveBatch = 512;
-
     private readonly RouterSocket _router = new();
-    private readonly NetMQQueue<OutboundFrame> _outbound = new();
+    private readonly NetMQQueue<Action> _work = new();
     private readonly NetMQPoller _poller;
-    private readonly Action<InboundFrame, Action<OutboundFrame>> _onFrame;
-    private readonly Action<Action<OutboundFrame>> _onDrained;
-    private readonly IngressMetrics _metrics;
+    private readonly IngressLoop _loop;
     private readonly Action<Exception> _onFailed;
+    private readonly Action<OutboundFrame> _send;
+    // 1 once disposed. StopAsync, Dispose and a rebuild may each dispose it, from their own threads, and Post checks it
+    // from timer threads: an atomic flag, not an owner's field.
+    private int _disposed;
 
-    /// <param name="onFrame">Handles one inbound message on the socket thread; the second argument sends a reply.</param>
-    /// <param name="onDrained">Runs after each drained batch (the group commit).</param>
+    /// <param name="loop">What the poller thread runs; it owns the ingress's state while this endpoint runs.</param>
     /// <param name="onFailed">Runs once, on the dying socket thread, when NetMQ threw there; the endpoint is dead.</param>
-    public RouterEndpoint(IngressOptions options, Action<InboundFrame, Action<OutboundFrame>> onFrame, Action<Action<OutboundFrame>> onDrained, IngressMetrics metrics, Action<Exception> onFailed)
+    public RouterEndpoint(IngressOptions options, IngressLoop loop, Action<Exception> onFailed)
     {
         _onFailed = onFailed;
-        _onFrame = onFrame;
-        _onDrained = onDrained;
-        _metrics = metrics;
+        _loop = loop;
+        _send = SendNow;
         _router.Options.MaxMsgSize = options.MaxFrameBytes;
         _router.Options.Linger = TimeSpan.Zero;
         try
@@ -45,14 +48,21 @@ internal sealed class RouterEndpoint : IDisposable
         catch
         {
             _router.Dispose();
-            _outbound.Dispose();
+            _work.Dispose();
             throw;
         }
 
         _router.ReceiveReady += (_, _) => DrainInbound();
-        _outbound.ReceiveReady += (_, _) => DrainOutbound();
-        _poller = [_router, _outbound];
+        _work.ReceiveReady += (_, _) => DrainWork();
+        _poller = [_router, _work];
+    }
 
+    /// <summary>The private port the front door connects to.</summary>
+    public int Port { get; }
+
+    /// <summary>Starts the poller thread; from here on it owns the loop. Returns once the loop runs.</summary>
+    public void Start()
+    {
         // A task queued to the poller runs once its loop is up: Stop before that would be lost.
         var running = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         new Task(() => running.TrySetResult()).Start(_poller);
@@ -60,27 +70,41 @@ internal sealed class RouterEndpoint : IDisposable
         running.Task.Wait();
     }
 
-    /// <summary>The private port the front door connects to.</summary>
-    public int Port { get; }
+    /// <summary>Any thread: runs <paramref name="work"/> on the poller thread in a later turn. False when this endpoint
+    /// is disposed or dying; the work is then lost, which periodic work tolerates (it comes again on the next tick).</summary>
+    public bool Post(Action work)
+    {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return false;
+        }
 
-    public void Send(OutboundFrame frame) => _outbound.Enqueue(frame);
-
-    private bool _disposed;
+        try
+        {
+            _work.Enqueue(work);
+            return true;
+        }
+#pragma warning disable CA1031 // Called from timer threads, where an exception ends the process; a queue closed under us only loses the tick.
+        catch (Exception)
+#pragma warning restore CA1031
+        {
+            return false;
+        }
+    }
 
     public void Dispose()
     {
-        if (_disposed)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
-        _disposed = true;
         try
         {
             _poller.Stop();
             _poller.Dispose();
             _router.Dispose();
-            _outbound.Dispose();
+            _work.Dispose();
         }
 #pragma warning disable CA1031 // After a failure NetMQ's state is unknown; closing it must not throw into the rebuild.
         catch (Exception)
@@ -110,32 +134,43 @@ internal sealed class RouterEndpoint : IDisposable
     private void DrainInbound()
     {
         var message = new NetMQMessage();
-        for (var i = 0; i < ReceiveBatch && _router.TryReceiveMultipartMessage(ref message, 2); i++)
+        for (var i = 0; i < PollerTurn.MaxInboundMessages && _router.TryReceiveMultipartMessage(ref message, 2); i++)
         {
-            _metrics.FrameReceived();
             var identity = message[0].ToByteArray();
-            var frame = new InboundFrame(
+            _loop.OnFrame(new InboundFrame(
                 Convert.ToHexString(identity),
                 identity,
                 message.FrameCount == 2 ? message[1].ToByteArray() : null,
-                message.FrameCount - 1);
-            _onFrame(frame, Send);
+                message.FrameCount - 1));
             message.Clear();
         }
 
-        _onDrained(Send);
+        EndTurn();
     }
 
-    private void DrainOutbound()
+    private void DrainWork()
     {
-        while (_outbound.TryDequeue(out var frame, TimeSpan.Zero))
+        for (var i = 0; i < PollerTurn.MaxWorkItems && _work.TryDequeue(out var work, TimeSpan.Zero); i++)
         {
-            var message = new NetMQMessage(2);
-            message.Append(frame.Identity);
-            message.Append(frame.Body);
-            // A peer that vanished or stopped reading loses its reply; it will reconnect and say hello again.
-            _router.TrySendMultipartMessage(message);
+            _loop.Run(work);
         }
+
+        EndTurn();
+    }
+
+    private void EndTurn()
+    {
+        _loop.EndTurn();
+        _loop.Replies.Flush(_send);
+    }
+
+    // A peer that vanished or stopped reading loses its reply; it will reconnect and say hello again.
+    private void SendNow(OutboundFrame frame)
+    {
+        var message = new NetMQMessage(2);
+        message.Append(frame.Identity);
+        message.Append(frame.Body);
+        _router.TrySendMultipartMessage(message);
     }
 }
 

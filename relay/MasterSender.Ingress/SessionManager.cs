@@ -8,18 +8,11 @@ namespace MasterSender.Ingress;
 
 /// <summary>
 /// The session rules of docs/protocol.md: hello/welcome, seq and resync, one active master per account, timeouts.
-/// Runs on the socket thread, or the sweep timer, always under the ingress lock, so it keeps plain dictionaries.
+/// Owner: the poller thread (<see cref="RouterEndpoint"/>'s). Frames, the sweep and the lookups all run there (the timers
+/// only enqueue them), so the sessions and notes are plain dictionaries with no lock. Replies go to the turn's
+/// <see cref="Replies"/>, sent when the turn ends; books it touched are marked for the page's next <see cref="BookViews"/>.
 /// </summary>
-internal sealed class SessionManager(
-    IngressOptions options,
-    IAllowedAccountProvider accounts,
-    SignalPipeline pipeline,
-    TerminalStatusTracker status,
-    IngressMetrics metrics,
-    TimeProvider time,
-    ILogger logger,
-    string relayVersion,
-    IApiHealth apiHealth)
+internal sealed partial class SessionManager
 {
     private const int MaxPeerNotes = 10_000;
     private static readonly TimeSpan LogEvery = TimeSpan.FromMinutes(1);
@@ -28,14 +21,57 @@ internal sealed class SessionManager(
     // While the disk refuses writes, a resync per failed commit would have the EA send its whole state in a loop.
     private static readonly TimeSpan StoreFailureResyncEvery = TimeSpan.FromSeconds(1);
 
+    // resync's reason after a failed store (docs/protocol.md). The EA sends a snapshot for any reason but
+    // unknown_session; this one tells its log, and whoever reads a capture, that the relay's disk was the cause.
+    private const string StorageFailedReason = "storage_failed";
+
     private readonly Dictionary<string, PeerSession> _sessions = [];
     private readonly Dictionary<string, PeerNotes> _notes = [];
+    private readonly IngressOptions _options;
+    private readonly IAllowedAccountProvider _accounts;
+    private readonly SignalPipeline _pipeline;
+    private readonly TerminalStatusTracker _status;
+    private readonly IngressMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly string _relayVersion;
+    private readonly IApiHealth _apiHealth;
+    private readonly Replies _replies;
+    private readonly BookViews _books;
+
+    /// <param name="replies">Where replies go; the endpoint sends them at the end of the turn.</param>
+    /// <param name="books">Told which books a message touched, for the page's view.</param>
+    public SessionManager(
+        IngressOptions options,
+        IAllowedAccountProvider accounts,
+        SignalPipeline pipeline,
+        TerminalStatusTracker status,
+        IngressMetrics metrics,
+        TimeProvider time,
+        ILogger logger,
+        string relayVersion,
+        IApiHealth apiHealth,
+        Replies replies,
+        BookViews books)
+    {
+        _options = options;
+        _accounts = accounts;
+        _pipeline = pipeline;
+        _status = status;
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+        _relayVersion = relayVersion;
+        _apiHealth = apiHealth;
+        _replies = replies;
+        _books = books;
+    }
 
     public int ActiveSessions => _sessions.Count;
 
-    public void Handle(InboundFrame frame, Action<OutboundFrame> send)
+    public void Handle(InboundFrame frame)
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var notes = Notes(frame.PeerId, now);
         if (frame.Body is null)
         {
@@ -48,7 +84,7 @@ internal sealed class SessionManager(
         {
             if (error.Kind == ProtocolErrorKind.UnsupportedVersion && error.Type == "hello" && error.Session is { } session)
             {
-                Refuse(frame, session, RefusalReasons.UnsupportedVersion, $"This EA speaks protocol version {error.Version}; the relay speaks {EaMessage.CurrentVersion}. Install matching versions of the EA and the relay.", send, loginForStatus: null);
+                Refuse(frame, session, RefusalReasons.UnsupportedVersion, $"This EA speaks protocol version {error.Version}; the relay speaks {EaMessage.CurrentVersion}. Install matching versions of the EA and the relay.", loginForStatus: null);
                 return;
             }
 
@@ -59,7 +95,7 @@ internal sealed class SessionManager(
         var message = parsed.Message!;
         if (message is Hello hello)
         {
-            OnHello(frame, hello, now, send);
+            OnHello(frame, hello, now);
             return;
         }
 
@@ -68,30 +104,30 @@ internal sealed class SessionManager(
             if (now - notes.LastUnknownSessionReplyMs >= UnknownSessionReplyEvery.TotalMilliseconds)
             {
                 notes.LastUnknownSessionReplyMs = now;
-                metrics.ResyncSent();
-                Reply(frame.Identity, new Resync { Session = message.Session, Reason = ResyncReasons.UnknownSession }, send);
+                _metrics.ResyncSent();
+                Reply(frame.Identity, new Resync { Session = message.Session, Reason = ResyncReasons.UnknownSession });
             }
 
             return;
         }
 
-        OnSessionMessage(peer, message, now, send);
+        OnSessionMessage(peer, message, now);
     }
 
     /// <summary>Ends sessions that went quiet; called about once a second.</summary>
-    public void Sweep(Action<OutboundFrame> send)
+    public void Sweep()
     {
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var peer in _sessions.Values.Where(p => p.ResyncDue).ToList())
         {
-            ResyncAfterStoreFailure(peer, now, send);
+            ResyncAfterStoreFailure(peer, now);
         }
 
-        foreach (var (peerId, peer) in _sessions.Where(s => now - s.Value.LastMessageAtMs >= options.TerminalTimeout.TotalMilliseconds).ToList())
+        foreach (var (peerId, peer) in _sessions.Where(s => now - s.Value.LastMessageAtMs >= _options.TerminalTimeout.TotalMilliseconds).ToList())
         {
             _sessions.Remove(peerId);
-            logger.LogWarning("Terminal {Login} went quiet: no message for {TimeoutSeconds} s", peer.Login, options.TerminalTimeout.TotalSeconds);
-            status.Set(TerminalStatus.Disconnected($"No message from the terminal for {options.TerminalTimeout.TotalSeconds:0} s: is MetaTrader running with the EA attached?") with
+            LogWentQuiet(peer.Login, _options.TerminalTimeout.TotalSeconds);
+            _status.Set(TerminalStatus.Disconnected($"No message from the terminal for {_options.TerminalTimeout.TotalSeconds:0} s: is MetaTrader running with the EA attached?") with
             {
                 Account = peer.Account,
                 LastMessageAtMs = peer.LastMessageAtMs,
@@ -112,32 +148,32 @@ internal sealed class SessionManager(
         }
     }
 
-    private void OnHello(InboundFrame frame, Hello hello, long now, Action<OutboundFrame> send)
+    private void OnHello(InboundFrame frame, Hello hello, long now)
     {
         var login = hello.Account.Login;
-        if (!string.IsNullOrEmpty(options.PairingKey) && !FixedTimeEquals(options.PairingKey, hello.PairingKey))
+        if (!string.IsNullOrEmpty(_options.PairingKey) && !FixedTimeEquals(_options.PairingKey, hello.PairingKey))
         {
-            Refuse(frame, hello.Session, RefusalReasons.BadPairingKey, "The EA's PairingKey input does not match the relay's Ingress:PairingKey.", send, login);
+            Refuse(frame, hello.Session, RefusalReasons.BadPairingKey, "The EA's PairingKey input does not match the relay's Ingress:PairingKey.", login);
             return;
         }
 
-        var allowed = accounts.Current;
+        var allowed = _accounts.Current;
         if (allowed is null)
         {
-            Refuse(frame, hello.Session, RefusalReasons.NotLoggedIn, "The relay is not logged in to the signal API yet: open its status page and log in.", send, login);
+            Refuse(frame, hello.Session, RefusalReasons.NotLoggedIn, "The relay is not logged in to the signal API yet: open its status page and log in.", login);
             return;
         }
 
         if (allowed.Login != login)
         {
-            Refuse(frame, hello.Session, RefusalReasons.WrongAccount, $"Account {login} is not the account this relay serves ({allowed.Login}). Log this terminal in to account {allowed.Login}.", send, login);
+            Refuse(frame, hello.Session, RefusalReasons.WrongAccount, $"Account {login} is not the account this relay serves ({allowed.Login}). Log this terminal in to account {allowed.Login}.", login);
             return;
         }
 
         var rival = _sessions.Values.FirstOrDefault(s => s.Login == login && !s.Identity.AsSpan().SequenceEqual(frame.Identity) && s.Instance != hello.Instance);
         if (rival is not null)
         {
-            Refuse(frame, hello.Session, RefusalReasons.AnotherTerminalActive, $"Another MasterSender EA is already active for account {login} ({rival.Instance}). Remove one of them.", send, loginForStatus: null);
+            Refuse(frame, hello.Session, RefusalReasons.AnotherTerminalActive, $"Another MasterSender EA is already active for account {login} ({rival.Instance}). Remove one of them.", loginForStatus: null);
             return;
         }
 
@@ -149,20 +185,21 @@ internal sealed class SessionManager(
 
         var peer = new PeerSession(frame.Identity, hello, now);
         _sessions[frame.PeerId] = peer;
-        metrics.SessionAccepted();
+        _metrics.SessionAccepted();
         Reply(frame.Identity, new Welcome
         {
             Session = hello.Session,
             Accepted = true,
-            HeartbeatMs = (int)options.HeartbeatInterval.TotalMilliseconds,
-            RelayVersion = relayVersion,
-        }, send);
-        logger.LogInformation("Terminal {Login} on {Server} connected (EA {EaVersion}, terminal build {Build})", login, hello.Account.Server, hello.EaVersion, hello.Terminal.Build);
-        pipeline.Stage(login, hello); // the trade server's clock, for the open-age rule; no signal
-        status.Set(Connected(peer, pipeline.BookFor(login), PathWarning(hello.Terminal, allowed)));
+            HeartbeatMs = (int)_options.HeartbeatInterval.TotalMilliseconds,
+            RelayVersion = _relayVersion,
+        });
+        LogConnected(login, hello.Account.Server, hello.EaVersion, hello.Terminal.Build);
+        _pipeline.Stage(login, hello); // the trade server's clock, for the open-age rule; no signal
+        _books.Touch(login);
+        _status.Set(Connected(peer, _pipeline.BookFor(login), PathWarning(hello.Terminal, allowed)));
     }
 
-    private void OnSessionMessage(PeerSession peer, EaMessage message, long now, Action<OutboundFrame> send)
+    private void OnSessionMessage(PeerSession peer, EaMessage message, long now)
     {
         peer.LastMessageAtMs = now;
 
@@ -170,11 +207,11 @@ internal sealed class SessionManager(
         // trade, a stale SL would roll a stop back. The terminal is alive, though, so it still counts as a message.
         if (message.Seq <= peer.LastSeq)
         {
-            metrics.ReplayDropped();
+            _metrics.ReplayDropped();
             if (!peer.ReplayLogged)
             {
                 peer.ReplayLogged = true;
-                logger.LogWarning("Terminal {Login}: dropped a {Type} with seq {Seq}, at or below the last applied seq {LastSeq}; later ones on this session are only counted (ingress.replayed)", peer.Login, message.GetType().Name, message.Seq, peer.LastSeq);
+                LogReplayDropped(peer.Login, message.GetType().Name, message.Seq, peer.LastSeq);
             }
 
             return;
@@ -184,28 +221,28 @@ internal sealed class SessionManager(
         peer.LastSeq = message.Seq;
         if (message.Seq != expected)
         {
-            logger.LogWarning("Terminal {Login}: expected seq {Expected}, got {Seq}; asking for a snapshot", peer.Login, expected, message.Seq);
-            RequestSnapshot(peer, now, send, ResyncReasons.SeqGap);
+            LogSeqGap(peer.Login, expected, message.Seq);
+            RequestSnapshot(peer, now, ResyncReasons.SeqGap);
         }
 
         switch (message)
         {
             case Heartbeat:
-                var api = apiHealth.Current;
-                Reply(peer.Identity, new HeartbeatReply { Session = peer.SessionId, ApiOk = api.Ok, ApiError = api.Ok ? "" : api.Error }, send);
+                var api = _apiHealth.Current;
+                Reply(peer.Identity, new HeartbeatReply { Session = peer.SessionId, ApiOk = api.Ok, ApiError = api.Ok ? "" : api.Error });
                 break;
             case Goodbye goodbye:
                 _sessions.Remove(Convert.ToHexString(peer.Identity));
-                logger.LogInformation("Terminal {Login} said goodbye ({Reason})", peer.Login, goodbye.Reason);
-                status.Set(TerminalStatus.Disconnected($"The EA stopped ({goodbye.Reason}).") with { Account = peer.Account, LastMessageAtMs = now });
+                LogGoodbye(peer.Login, goodbye.Reason);
+                _status.Set(TerminalStatus.Disconnected($"The EA stopped ({goodbye.Reason}).") with { Account = peer.Account, LastMessageAtMs = now });
                 break;
             default:
-                ApplyState(peer, message, now, send);
+                ApplyState(peer, message, now);
                 break;
         }
     }
 
-    private void ApplyState(PeerSession peer, EaMessage message, long now, Action<OutboundFrame> send)
+    private void ApplyState(PeerSession peer, EaMessage message, long now)
     {
         if (message is Snapshot snapshot)
         {
@@ -217,75 +254,76 @@ internal sealed class SessionManager(
             }
         }
 
+        _books.Touch(peer.Login);
         Core.Book.TradeBook book;
         try
         {
-            var marks = pipeline.BookFor(peer.Login).UnconfirmedMarks;
-            pipeline.Stage(peer.Login, message);
-            book = pipeline.BookFor(peer.Login);
+            var marks = _pipeline.BookFor(peer.Login).UnconfirmedMarks;
+            _pipeline.Stage(peer.Login, message);
+            book = _pipeline.BookFor(peer.Login);
             if (book.UnconfirmedMarks != marks)
             {
-                SendLookup(peer, book, send);
+                SendLookup(peer, book);
             }
         }
 #pragma warning disable CA1031 // Loading the stored book may fail in any way (disk full, locked file); the session must survive and recover.
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            logger.LogError(exception, "Could not load the stored book of terminal {Login}; asking for a snapshot to derive it again", peer.Login);
-            ResyncAfterStoreFailure(peer, now, send);
+            LogBookLoadFailed(exception, peer.Login);
+            ResyncAfterStoreFailure(peer, now);
             return;
         }
 
-        var current = status.Current;
-        status.Set(Connected(peer, book, current.Warning) with { LastMessageAtMs = now });
+        var current = _status.Current;
+        _status.Set(Connected(peer, book, current.Warning) with { LastMessageAtMs = now });
     }
 
     /// <summary>Asks every terminal whose book holds unconfirmed items to look them up; called every
     /// <see cref="IngressOptions.LookupInterval"/>.</summary>
-    public void SendLookups(Action<OutboundFrame> send)
+    public void SendLookups()
     {
         foreach (var peer in _sessions.Values.ToList())
         {
             Core.Book.TradeBook book;
             try
             {
-                book = pipeline.BookFor(peer.Login);
+                book = _pipeline.BookFor(peer.Login);
             }
 #pragma warning disable CA1031 // A book that cannot be loaded now is asked about on a later tick; the ingress must go on.
             catch (Exception exception)
 #pragma warning restore CA1031
             {
-                logger.LogError(exception, "Could not load the stored book of terminal {Login} to look up its unconfirmed items", peer.Login);
+                LogLookupBookLoadFailed(exception, peer.Login);
                 continue;
             }
 
             if (book.HasUnconfirmed)
             {
-                SendLookup(peer, book, send);
+                SendLookup(peer, book);
             }
         }
     }
 
-    private void SendLookup(PeerSession peer, Core.Book.TradeBook book, Action<OutboundFrame> send)
+    private void SendLookup(PeerSession peer, Core.Book.TradeBook book)
     {
         var unconfirmed = book.Unconfirmed;
-        metrics.LookupSent();
+        _metrics.LookupSent();
         Reply(peer.Identity, new Lookup
         {
             Session = peer.SessionId,
             Positions = [.. unconfirmed.Where(u => u.Kind == Core.Book.UnconfirmedKinds.Position).Select(u => new LookupPosition(u.Ticket, u.Identifier))],
             Orders = [.. unconfirmed.Where(u => u.Kind == Core.Book.UnconfirmedKinds.Order).Select(u => u.Ticket)],
-        }, send);
+        });
     }
 
     private void DroppedItems(PeerSession peer, IReadOnlyList<ProtocolError> dropped, long now)
     {
-        metrics.ItemsDropped(dropped.Count);
+        _metrics.ItemsDropped(dropped.Count);
         peer.DroppedItemsSinceLog += dropped.Count;
         if (now - peer.LastDroppedItemsLogMs >= LogEvery.TotalMilliseconds)
         {
-            logger.LogWarning("Terminal {Login}: left out {Count} invalid item(s) of its snapshots ({Total} in all, ingress.dropped_items), applied the rest: {Reason}", peer.Login, peer.DroppedItemsSinceLog, metrics.DroppedItems, dropped[0].ToString());
+            LogItemsDropped(peer.Login, peer.DroppedItemsSinceLog, _metrics.DroppedItemsSoFar, dropped[0].ToString());
             peer.LastDroppedItemsLogMs = now;
             peer.DroppedItemsSinceLog = 0;
         }
@@ -295,21 +333,22 @@ internal sealed class SessionManager(
     /// Makes what <see cref="Handle"/> staged durable, and announces it. A terminal whose state could not be stored
     /// is asked for a snapshot, which derives the lost signals again.
     /// </summary>
-    public void CommitStaged(Action<OutboundFrame> send)
+    public void CommitStaged()
     {
-        foreach (var failure in pipeline.CommitStaged())
+        foreach (var failure in _pipeline.CommitStaged())
         {
-            logger.LogError(failure.Error, "Could not store the state of terminal {Login}; asking for a snapshot to derive it again", failure.Login);
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            LogStoreFailed(failure.Error, failure.Login);
+            _books.Touch(failure.Login); // the unstored book is forgotten: the page shows the stored one again
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
             foreach (var peer in _sessions.Values.Where(peer => peer.Login == failure.Login).ToList())
             {
-                ResyncAfterStoreFailure(peer, now, send);
+                ResyncAfterStoreFailure(peer, now);
             }
         }
     }
 
     /// <summary>Asks for the state again at once, or, if the last request was under a second ago, on a later sweep.</summary>
-    private void ResyncAfterStoreFailure(PeerSession peer, long now, Action<OutboundFrame> send)
+    private void ResyncAfterStoreFailure(PeerSession peer, long now)
     {
         if (now - peer.LastResyncAtMs < StoreFailureResyncEvery.TotalMilliseconds)
         {
@@ -318,10 +357,10 @@ internal sealed class SessionManager(
         }
 
         peer.ResyncDue = false;
-        RequestSnapshot(peer, now, send, ResyncReasons.SeqGap, force: true);
+        RequestSnapshot(peer, now, StorageFailedReason, force: true);
     }
 
-    private void RequestSnapshot(PeerSession peer, long now, Action<OutboundFrame> send, string reason, bool force = false)
+    private void RequestSnapshot(PeerSession peer, long now, string reason, bool force = false)
     {
         // While a snapshot is on its way, further gaps need no second request, but a lost request is repeated.
         if (!force && peer.AwaitingSnapshot && now - peer.LastResyncAtMs < UnknownSessionReplyEvery.TotalMilliseconds)
@@ -331,41 +370,41 @@ internal sealed class SessionManager(
 
         peer.AwaitingSnapshot = true;
         peer.LastResyncAtMs = now;
-        metrics.ResyncSent();
-        Reply(peer.Identity, new Resync { Session = peer.SessionId, Reason = reason }, send);
+        _metrics.ResyncSent();
+        Reply(peer.Identity, new Resync { Session = peer.SessionId, Reason = reason });
     }
 
-    private void Refuse(InboundFrame frame, string session, string reason, string text, Action<OutboundFrame> send, long? loginForStatus)
+    private void Refuse(InboundFrame frame, string session, string reason, string text, long? loginForStatus)
     {
-        metrics.SessionRefused();
+        _metrics.SessionRefused();
         Reply(frame.Identity, new Welcome
         {
             Session = session,
             Accepted = false,
             Reason = reason,
             Message = text,
-            HeartbeatMs = (int)options.HeartbeatInterval.TotalMilliseconds,
-            RelayVersion = relayVersion,
-        }, send);
+            HeartbeatMs = (int)_options.HeartbeatInterval.TotalMilliseconds,
+            RelayVersion = _relayVersion,
+        });
 
-        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var notes = Notes(frame.PeerId, now);
         if (now - notes.LastRefusalLogMs >= LogEvery.TotalMilliseconds)
         {
             notes.LastRefusalLogMs = now;
-            logger.LogWarning("Refused a terminal ({Reason}): {Explanation}", reason, text);
+            LogRefused(reason, text);
         }
 
         // A refused terminal is what the user sees only when no accepted one is connected.
         if (loginForStatus is not null && _sessions.Count == 0)
         {
-            status.Set(TerminalStatus.Disconnected("Refused: " + text));
+            _status.Set(TerminalStatus.Disconnected("Refused: " + text));
         }
     }
 
     private void Malformed(InboundFrame frame, PeerNotes notes, long now, string reason)
     {
-        metrics.MalformedFrame();
+        _metrics.MalformedFrame();
         notes.MalformedSinceLog++;
         notes.LastMalformedReason = reason;
         if (now - notes.LastMalformedLogMs >= LogEvery.TotalMilliseconds)
@@ -377,9 +416,7 @@ internal sealed class SessionManager(
     // The count covers every frame since the peer's last line; the sweep writes what a flood left unreported.
     private void LogMalformed(string peerId, PeerNotes notes, long now)
     {
-        logger.LogWarning(
-            "Dropped {Count} malformed frame(s) from peer {Peer} since its last report ({Total} from all peers since start); the last: {Reason}",
-            notes.MalformedSinceLog, peerId, metrics.Malformed, notes.LastMalformedReason);
+        LogMalformedFrames(notes.MalformedSinceLog, peerId, _metrics.MalformedSoFar, notes.LastMalformedReason);
         notes.LastMalformedLogMs = now;
         notes.MalformedSinceLog = 0;
     }
@@ -405,8 +442,8 @@ internal sealed class SessionManager(
         return notes;
     }
 
-    private static void Reply(byte[] identity, RelayMessage message, Action<OutboundFrame> send) =>
-        send(new OutboundFrame(identity, ProtocolWriter.Write(message)));
+    private void Reply(byte[] identity, RelayMessage message) =>
+        _replies.Send(new OutboundFrame(identity, ProtocolWriter.Write(message)));
 
     private static TerminalStatus Connected(PeerSession peer, Core.Book.TradeBook book, string warning) => new()
     {
@@ -428,4 +465,37 @@ internal sealed class SessionManager(
     private static bool FixedTimeEquals(string expected, string actual) =>
         System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
             System.Text.Encoding.UTF8.GetBytes(expected), System.Text.Encoding.UTF8.GetBytes(actual));
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Terminal {Login} went quiet: no message for {TimeoutSeconds} s")]
+    private partial void LogWentQuiet(long login, double timeoutSeconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Terminal {Login} on {Server} connected (EA {EaVersion}, terminal build {Build})")]
+    private partial void LogConnected(long login, string server, string eaVersion, long build);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Terminal {Login}: dropped a {Type} with seq {Seq}, at or below the last applied seq {LastSeq}; later ones on this session are only counted (ingress.replayed)")]
+    private partial void LogReplayDropped(long login, string type, long seq, long lastSeq);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Terminal {Login}: expected seq {Expected}, got {Seq}; asking for a snapshot")]
+    private partial void LogSeqGap(long login, long expected, long seq);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Terminal {Login} said goodbye ({Reason})")]
+    private partial void LogGoodbye(long login, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the stored book of terminal {Login}; asking for a snapshot to derive it again")]
+    private partial void LogBookLoadFailed(Exception exception, long login);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not load the stored book of terminal {Login} to look up its unconfirmed items")]
+    private partial void LogLookupBookLoadFailed(Exception exception, long login);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Terminal {Login}: left out {Count} invalid item(s) of its snapshots ({Total} in all, ingress.dropped_items), applied the rest: {Reason}")]
+    private partial void LogItemsDropped(long login, int count, long total, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Could not store the state of terminal {Login}; asking for a snapshot to derive it again")]
+    private partial void LogStoreFailed(Exception exception, long login);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Refused a terminal ({Reason}): {Explanation}")]
+    private partial void LogRefused(string reason, string explanation);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Dropped {Count} malformed frame(s) from peer {Peer} since its last report ({Total} from all peers since start); the last: {Reason}")]
+    private partial void LogMalformedFrames(int count, string peer, long total, string? reason);
 }

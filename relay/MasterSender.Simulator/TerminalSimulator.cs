@@ -53,6 +53,11 @@ public sealed class TerminalSimulator : IDisposable
 
     public int ResyncsReceived => Volatile.Read(ref _resyncs);
 
+    private string? _lastResyncReason;
+
+    /// <summary>The <c>reason</c> of the last <c>resync</c> received, or null.</summary>
+    public string? LastResyncReason => Volatile.Read(ref _lastResyncReason);
+
     private int _heartbeatReplies;
 
     private int _lookups;
@@ -263,12 +268,14 @@ public sealed class TerminalSimulator : IDisposable
                 _welcome.TrySetResult(welcome);
                 break;
             case Resync { Reason: ResyncReasons.UnknownSession }:
+                Volatile.Write(ref _lastResyncReason, ResyncReasons.UnknownSession);
                 Interlocked.Increment(ref _resyncs);
                 Session = NextSessionId();
                 _welcome = NewWelcomeSource();
                 SayHello();
                 break;
-            case Resync:
+            case Resync resync:
+                Volatile.Write(ref _lastResyncReason, resync.Reason);
                 Interlocked.Increment(ref _resyncs);
                 SendSnapshotNow("resync");
                 break;

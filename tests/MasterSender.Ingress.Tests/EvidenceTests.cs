@@ -19,7 +19,7 @@ public sealed class EvidenceTests
         await Eventually.True(() => terminal.HeartbeatRepliesReceived > replies, "the heartbeat reply that follows every earlier message");
     }
 
-    private static IReadOnlyList<UnconfirmedItem> Unconfirmed(IngressHost relay) => relay.Ingress.ReadBook(IngressHost.Login, book => book.Unconfirmed);
+    private static IReadOnlyList<UnconfirmedItem> Unconfirmed(IngressHost relay) => relay.Ingress.Book(IngressHost.Login).Unconfirmed;
 
     [Fact]
     public async Task Frames_replayed_with_old_seq_numbers_are_dropped_and_counted_never_applied()

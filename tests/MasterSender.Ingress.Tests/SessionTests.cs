@@ -177,6 +177,27 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public async Task A_resync_after_a_failed_store_says_storage_failed_and_one_after_a_lost_message_says_seq_gap()
+    {
+        // Time stands still, so the sweep asks nothing more while the disk fails.
+        await using var relay = await IngressHost.StartAsync(time: new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var terminal = await relay.ConnectedSimulatorAsync();
+        relay.Journal.Failing = true;
+
+        terminal.Open("EURUSD", PositionSide.Buy, 1.0, 1.085);
+        await Eventually.True(() => terminal.ResyncsReceived == 1, "a resync for the state that could not be stored");
+        Assert.Equal("storage_failed", terminal.LastResyncReason);
+
+        relay.Journal.Failing = false;
+        terminal.SendSnapshot("changed");
+        await relay.SignalsAsync(1);
+        terminal.SkipSeq();
+        terminal.SendHeartbeat();
+        await Eventually.True(() => terminal.ResyncsReceived == 2, "a resync for the message the relay never saw");
+        Assert.Equal(ResyncReasons.SeqGap, terminal.LastResyncReason);
+    }
+
+    [Fact]
     public async Task Status_changes_are_announced_once_per_connect_and_disconnect()
     {
         await using var relay = await IngressHost.StartAsync();

@@ -114,6 +114,18 @@ public sealed class SessionTests
     }
 
     [Fact]
+    public void Resync_storage_failed_brings_a_resync_snapshot_in_the_same_session()
+    {
+        using var run = new EaRun("idle");
+        (Received hello, _) = run.Connected();
+        run.Relay.Send(hello, new { type = "resync", reason = "storage_failed" });
+        Received s = run.Relay.WaitFor(m => m.Type == "snapshot" && m.Json.GetProperty("reason").GetString() == "resync", Wait);
+        Assert.Equal(hello.Session, s.Session);
+        EaRun.AssertSeqContiguous(run.Relay.All, hello.Session);
+        Assert.Single(run.Relay.All, m => m.Type == "hello");
+    }
+
+    [Fact]
     public void Resync_unknown_session_starts_over_with_hello_seq_1()
     {
         using var run = new EaRun("idle");

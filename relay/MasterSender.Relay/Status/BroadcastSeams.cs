@@ -6,13 +6,13 @@ using Microsoft.Extensions.Options;
 namespace MasterSender.Relay.Status;
 
 /// <summary>The page's signal counters and log, read from the outbox.</summary>
-internal sealed class OutboxLedger(SqliteOutbox outbox, MasterSender.Core.Pipeline.SignalPipeline pipeline) : ISignalLedger
+internal sealed class OutboxLedger(SqliteOutbox outbox, MasterSender.Ingress.IngressMetrics ingress) : ISignalLedger
 {
     public SignalCountsView Counts()
     {
         var counts = outbox.Counts();
         var retrying = outbox.Recent(1000, OutboxState.Pending).Count(s => s.Attempts > 0);
-        return new SignalCountsView(pipeline.SignalsProduced, counts.Sent, counts.Pending, retrying, counts.Rejected, counts.Expired, counts.Superseded);
+        return new SignalCountsView(ingress.SignalsProduced, counts.Sent, counts.Pending, retrying, counts.Rejected, counts.Expired, counts.Superseded);
     }
 
     public IReadOnlyList<SignalLogEntry> Recent(int count) => outbox.Recent(count).Select(ToEntry).ToList();

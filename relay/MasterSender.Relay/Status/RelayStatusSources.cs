@@ -44,7 +44,7 @@ internal sealed class RelayStatusSources(
         }
 
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        return ingress.ReadBook(l, book => book.Unconfirmed)
+        return ingress.Book(l).Unconfirmed
             .Select(u => new UnconfirmedView(u.Kind, u.Ticket, u.Identifier, u.Symbol, DateTimeOffset.FromUnixTimeMilliseconds(u.SinceMs), Math.Max(0, now - u.SinceMs)))
             .ToList();
     }
@@ -52,10 +52,10 @@ internal sealed class RelayStatusSources(
     public SignalsView Signals(int recent)
     {
         var login = terminal.Current.Account?.Login ?? api.View().AllowedLogin;
-        var (positions, orders) = login is { } l
-            ? ingress.ReadBook(l, book => (
-                book.Positions.Values.Select(p => new ActivePositionView(p.Ticket, p.Symbol, p.Side.ToWire(), p.Volume, p.PriceOpen, p.Sl, p.Tp, p.PriceCurrent, p.Profit, p.TimeMsc)).ToList(),
-                book.Orders.Values.Select(o => new PendingOrderView(o.Ticket, o.Symbol, o.Type.ToWire(), o.Volume, o.PriceOpen, o.Sl, o.Tp)).ToList()))
+        var book = login is { } l ? ingress.Book(l) : null;
+        var (positions, orders) = book is not null
+            ? (book.Positions.Select(p => new ActivePositionView(p.Ticket, p.Symbol, p.Side.ToWire(), p.Volume, p.PriceOpen, p.Sl, p.Tp, p.PriceCurrent, p.Profit, p.TimeMsc)).ToList(),
+                book.Orders.Select(o => new PendingOrderView(o.Ticket, o.Symbol, o.Type.ToWire(), o.Volume, o.PriceOpen, o.Sl, o.Tp)).ToList())
             : ([], []);
         return new SignalsView(positions, orders, ledger.Recent(recent));
     }

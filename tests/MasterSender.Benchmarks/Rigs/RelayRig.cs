@@ -100,7 +100,7 @@ internal sealed class RelayRig : IAsyncDisposable
 
         var services = _relay!.Services;
         var outbox = services.GetRequiredService<MasterSender.Outbox.SqliteOutbox>().Counts();
-        return new RelaySignalCounts(services.GetRequiredService<SignalPipeline>().SignalsProduced, outbox.Sent, outbox.Pending, outbox.Expired, outbox.Superseded);
+        return new RelaySignalCounts(services.GetRequiredService<MasterSender.Ingress.IngressMetrics>().SignalsProduced, outbox.Sent, outbox.Pending, outbox.Expired, outbox.Superseded);
     }
 
     /// <summary>The relay process's work so far; null when the relay runs inside the bench (its CPU is not its own).
@@ -188,7 +188,7 @@ internal sealed class RelayRig : IAsyncDisposable
         var (simulator, wire) = await ConnectAsync(options, terminal, ingress.Port);
 
         // The connect snapshot becomes the baseline; changes made before it is applied would be adopted silently.
-        await Until(() => ingress.ReadBook(Fixtures.Login, book => book.HasBaseline), "the relay adopting the terminal's snapshot");
+        await Until(() => ingress.Book(Fixtures.Login).HasBaseline, "the relay adopting the terminal's snapshot");
         return new RelayRig(sandbox, relay, null, folder, simulator, wire, tickets);
     }
 
