@@ -29,8 +29,9 @@ public sealed record PositionState
 {
     public required long Ticket { get; init; }
 
-    /// <summary>The ticket of the order that opened the position; survives a netting reversal.</summary>
-    public required long Identifier { get; init; }
+    /// <summary>The ticket of the order that opened the position; survives a netting reversal. 0 from an EA that does
+    /// not send it (<see cref="Key"/> then uses the ticket).</summary>
+    public long Identifier { get; init; }
     public required string Symbol { get; init; }
     public required PositionSide Side { get; init; }
     public required double Volume { get; init; }
@@ -42,11 +43,27 @@ public sealed record PositionState
     public long TimeMsc { get; init; }
     public long TimeUpdateMsc { get; init; }
     public long Magic { get; init; }
-    public string Comment { get; init; } = "";
+    public string Comment { get; set; } = "";
 
     /// <summary>What identifies the position across ticket changes (a swap re-open, a netting service operation):
     /// its identifier, or its ticket when the identifier is unknown (0). The relay's book and <c>master_ticket</c> use it.</summary>
     public long Key() => Identifier > 0 ? Identifier : Ticket;
+
+    internal void Check(FieldValidator check)
+    {
+        check.Ticket(Ticket, "ticket");
+        check.NonNegative(Identifier, "identifier");
+        check.Symbol(Symbol, "symbol");
+        check.Positive(Volume, "volume");
+        check.Positive(PriceOpen, "price_open");
+        check.NonNegative(Sl, "sl");
+        check.NonNegative(Tp, "tp");
+        check.NonNegative(PriceCurrent, "price_current");
+        check.Finite(Profit, "profit");
+        check.NonNegative(TimeMsc, "time_msc");
+        check.NonNegative(TimeUpdateMsc, "time_update_msc");
+        check.Text(Comment, "comment");
+    }
 }
 
 /// <summary>One pending order as the EA read it (docs/protocol.md, "order").</summary>
@@ -65,9 +82,26 @@ public sealed record OrderState
     public long ExpirationMsc { get; init; }
     public long TimeSetupMsc { get; init; }
     public long Magic { get; init; }
-    public string Comment { get; init; } = "";
+    public string Comment { get; set; } = "";
+
+    internal void Check(FieldValidator check)
+    {
+        check.Ticket(Ticket, "ticket");
+        check.Symbol(Symbol, "symbol");
+        check.Positive(Volume, "volume");
+        check.NonNegative(VolumeInitial, "volume_initial");
+        check.Positive(PriceOpen, "price_open");
+        check.NonNegative(PriceStopLimit, "price_stoplimit");
+        check.NonNegative(Sl, "sl");
+        check.NonNegative(Tp, "tp");
+        check.NonNegative(ExpirationMsc, "expiration_msc");
+        check.NonNegative(TimeSetupMsc, "time_setup_msc");
+        check.Text(Comment, "comment");
+    }
 }
 
+/// <summary>The wire's names of the enum values, for what the relay writes elsewhere (signals, the status page).
+/// The protocol's serializer writes the same names (ProtocolJson.cs); a test keeps the two equal.</summary>
 public static class WireNames
 {
     public static string ToWire(this PositionSide side) => side == PositionSide.Buy ? "BUY" : "SELL";
@@ -99,32 +133,4 @@ public static class WireNames
         MarginMode.Hedging => "hedging",
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, null),
     };
-
-    public static bool TryParseSide(string? wire, out PositionSide side) =>
-        TryParse(wire, Enum.GetValues<PositionSide>(), ToWire, out side);
-
-    public static bool TryParseOrderType(string? wire, out PendingOrderType type) =>
-        TryParse(wire, Enum.GetValues<PendingOrderType>(), ToWire, out type);
-
-    public static bool TryParseTimeType(string? wire, out OrderTimeType type) =>
-        TryParse(wire, Enum.GetValues<OrderTimeType>(), ToWire, out type);
-
-    public static bool TryParseMarginMode(string? wire, out MarginMode mode) =>
-        TryParse(wire, Enum.GetValues<MarginMode>(), ToWire, out mode);
-
-    private static bool TryParse<T>(string? wire, T[] values, Func<T, string> name, out T value)
-        where T : struct
-    {
-        foreach (var candidate in values)
-        {
-            if (name(candidate) == wire)
-            {
-                value = candidate;
-                return true;
-            }
-        }
-
-        value = default;
-        return false;
-    }
 }

@@ -62,7 +62,8 @@ public class ProtocolReaderTests
         var json = Encoding.UTF8.GetString(ProtocolWriter.Write(lookup));
         var read = Assert.IsType<Lookup>(ProtocolReader.ReadRelayMessage(Encoding.UTF8.GetBytes(json)).Message);
 
-        Assert.Equal("{\"v\":1,\"type\":\"lookup\",\"session\":\"s1\",\"seq\":0,\"positions\":[{\"ticket\":105,\"identifier\":100}],\"orders\":[200,201]}", json);
+        // The serializer writes the type discriminator first; the EA finds members by name, in any order.
+        Assert.Equal("{\"type\":\"lookup\",\"v\":1,\"session\":\"s1\",\"seq\":0,\"positions\":[{\"ticket\":105,\"identifier\":100}],\"orders\":[200,201]}", json);
         Assert.Equal(lookup.Positions, read.Positions);
         Assert.Equal(lookup.Orders, read.Orders);
     }
