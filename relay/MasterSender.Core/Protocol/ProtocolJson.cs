@@ -13,13 +13,7 @@ namespace MasterSender.Core.Protocol;
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     NumberHandling = JsonNumberHandling.Strict,
     RespectNullableAnnotations = true,
-    Converters =
-    [
-        typeof(UpperSnakeCaseEnum<PositionSide>),
-        typeof(UpperSnakeCaseEnum<PendingOrderType>),
-        typeof(UpperSnakeCaseEnum<OrderTimeType>),
-        typeof(LowerSnakeCaseEnum<MarginMode>),
-    ])]
+    Converters = [typeof(PositionSideJson), typeof(PendingOrderTypeJson), typeof(OrderTimeTypeJson), typeof(MarginModeJson)])]
 [JsonSerializable(typeof(EaMessage))]
 [JsonSerializable(typeof(RelayMessage))]
 internal sealed partial class ProtocolJsonContext : JsonSerializerContext;
@@ -72,8 +66,50 @@ internal sealed record MessageType(string Name, JsonTypeInfo Record)
     public byte[] Utf8Name { get; } = System.Text.Encoding.UTF8.GetBytes(Name);
 }
 
-internal sealed class UpperSnakeCaseEnum<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseUpper, allowIntegerValues: false)
-    where TEnum : struct, Enum;
+/// <summary>An enum as the wire names it (<see cref="WireNames"/>, the one list of those names), read exactly as the
+/// EA writes it: no other casing, no numbers.</summary>
+internal abstract class WireEnumConverter<TEnum>(Func<TEnum, string> wireName) : JsonConverter<TEnum>
+    where TEnum : struct, Enum
+{
+    private readonly (TEnum Value, JsonEncodedText Name)[] _names =
+        [.. Enum.GetValues<TEnum>().Select(value => (value, JsonEncodedText.Encode(wireName(value))))];
 
-internal sealed class LowerSnakeCaseEnum<TEnum>() : JsonStringEnumConverter<TEnum>(JsonNamingPolicy.SnakeCaseLower, allowIntegerValues: false)
-    where TEnum : struct, Enum;
+    public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType == JsonTokenType.String)
+        {
+            foreach (var (value, name) in _names)
+            {
+                if (reader.ValueTextEquals(name.EncodedUtf8Bytes))
+                {
+                    return value;
+                }
+            }
+        }
+
+        throw new JsonException($"not one of {string.Join(", ", _names.Select(n => n.Name.ToString()))}");
+    }
+
+    public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        foreach (var (candidate, name) in _names)
+        {
+            if (EqualityComparer<TEnum>.Default.Equals(candidate, value))
+            {
+                writer.WriteStringValue(name);
+                return;
+            }
+        }
+
+        throw new JsonException($"{typeof(TEnum).Name} {value} has no wire name");
+    }
+}
+
+internal sealed class PositionSideJson() : WireEnumConverter<PositionSide>(WireNames.ToWire);
+
+internal sealed class PendingOrderTypeJson() : WireEnumConverter<PendingOrderType>(WireNames.ToWire);
+
+internal sealed class OrderTimeTypeJson() : WireEnumConverter<OrderTimeType>(WireNames.ToWire);
+
+internal sealed class MarginModeJson() : WireEnumConverter<MarginMode>(WireNames.ToWire);

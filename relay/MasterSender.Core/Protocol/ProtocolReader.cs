@@ -21,16 +21,17 @@ public static class ProtocolReader
 
         var check = new FieldValidator();
         CheckEnvelope(new Envelope(message.Session, HasType: true, message.Version, message.Seq), check, fromEa: true);
-        var type = new Lazy<string>(() => ProtocolJson.TypeName(ProtocolJson.EaMessageTypes, message.GetType()));
         if (!check.Failed && message.Version != EaMessage.CurrentVersion)
         {
-            return ParseResult<EaMessage>.Fail(Unsupported(message.Version) with { Session = message.Session, Type = type.Value });
+            return ParseResult<EaMessage>.Fail(Unsupported(message.Version) with { Session = message.Session, Type = TypeName(message) });
         }
 
         var applied = check.Failed ? message : message.Check(check);
         return check.Failed
-            ? ParseResult<EaMessage>.Fail(InContext(check.Error(), message.Session, type.Value, message.Version))
+            ? ParseResult<EaMessage>.Fail(InContext(check.Error(), message.Session, TypeName(message), message.Version))
             : ParseResult<EaMessage>.Ok(applied);
+
+        static string TypeName(EaMessage message) => ProtocolJson.TypeName(ProtocolJson.EaMessageTypes, message.GetType());
     }
 
     public static ParseResult<RelayMessage> ReadRelayMessage(ReadOnlySpan<byte> utf8Json)

@@ -100,8 +100,8 @@ public sealed record OrderState
     }
 }
 
-/// <summary>The wire's names of the enum values, for what the relay writes elsewhere (signals, the status page).
-/// The protocol's serializer writes the same names (ProtocolJson.cs); a test keeps the two equal.</summary>
+/// <summary>The wire's names of the enum values: the protocol's serializer reads and writes these (ProtocolJson.cs), and
+/// the relay writes them elsewhere too (signals, the status page).</summary>
 public static class WireNames
 {
     public static string ToWire(this PositionSide side) => side == PositionSide.Buy ? "BUY" : "SELL";
