@@ -5,8 +5,8 @@ public sealed record AccountInfo
 {
     public required long Login { get; init; }
     public required string Server { get; init; }
-    public string Company { get; set; } = "";
-    public string Currency { get; set; } = "";
+    public string Company { get; set; } = ""; // set, not init: see Messages.cs
+    public string Currency { get; set; } = ""; // set, not init: see Messages.cs
     public double Balance { get; init; }
     public double Equity { get; init; }
     public double Margin { get; init; }

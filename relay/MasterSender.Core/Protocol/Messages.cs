@@ -9,8 +9,9 @@ namespace MasterSender.Core.Protocol;
 //
 // Optional members whose default is not the type's zero ("" for a string, true, "periodic") have `set`, not `init`:
 // the source generator builds a record's init-only members like constructor arguments and puts zero (null for a
-// string) where the JSON has no value, losing the default (dotnet/runtime#84484). Nothing changes a message after
-// it is read or built; `with` makes changed copies.
+// string) where the JSON has no value, losing the default (dotnet/runtime#84484). Required members, and the
+// envelope's (the serializer insists on them), keep `init`. Nothing changes a message after it is read or built;
+// `with` makes changed copies.
 
 /// <summary>An EA → relay message (docs/protocol.md, "Messages"). <c>type</c> is the discriminator.</summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "type")]
@@ -29,14 +30,14 @@ public abstract record EaMessage
     [JsonPropertyName("v")]
     [JsonPropertyOrder(-3)]
     [JsonRequired]
-    public int Version { get; set; } = CurrentVersion;
+    public int Version { get; init; } = CurrentVersion;
 
     /// <summary>The EA's session id. Session and seq belong to the connection, not to what a message says: the
     /// sender stamps them (<c>message with { Session = …, Seq = … }</c>), so a message's content is built without
     /// them. On the wire both are required; <see cref="ProtocolWriter"/> refuses a message not stamped yet.</summary>
     [JsonPropertyOrder(-2)]
     [JsonRequired]
-    public string Session { get; set; } = "";
+    public string Session { get; init; } = "";
 
     /// <summary>Per session: hello is 1, each following message +1; 0 until the sender stamps it.</summary>
     [JsonPropertyOrder(-1)]
@@ -299,7 +300,7 @@ public abstract record RelayMessage
     [JsonPropertyName("v")]
     [JsonPropertyOrder(-3)]
     [JsonRequired]
-    public int Version { get; set; } = EaMessage.CurrentVersion;
+    public int Version { get; init; } = EaMessage.CurrentVersion;
 
     [JsonPropertyOrder(-2)]
     public required string Session { get; init; }

@@ -43,7 +43,7 @@ public sealed record PositionState
     public long TimeMsc { get; init; }
     public long TimeUpdateMsc { get; init; }
     public long Magic { get; init; }
-    public string Comment { get; set; } = "";
+    public string Comment { get; set; } = ""; // set, not init: see Messages.cs
 
     /// <summary>What identifies the position across ticket changes (a swap re-open, a netting service operation):
     /// its identifier, or its ticket when the identifier is unknown (0). The relay's book and <c>master_ticket</c> use it.</summary>
@@ -82,7 +82,7 @@ public sealed record OrderState
     public long ExpirationMsc { get; init; }
     public long TimeSetupMsc { get; init; }
     public long Magic { get; init; }
-    public string Comment { get; set; } = "";
+    public string Comment { get; set; } = ""; // set, not init: see Messages.cs
 
     internal void Check(FieldValidator check)
     {
