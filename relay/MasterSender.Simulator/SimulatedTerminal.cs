@@ -111,7 +111,7 @@ public sealed class SimulatedTerminal
             {
                 if (_orders.TryGetValue(ticket, out var pending))
                 {
-                    answers.Add(new OrderUpdate { Session = "", Seq = 0, Order = pending });
+                    answers.Add(new OrderUpdate { Order = pending });
                 }
                 else if (_removedOrders.TryGetValue(ticket, out var removed))
                 {
@@ -129,8 +129,6 @@ public sealed class SimulatedTerminal
         {
             return new Snapshot
             {
-                Session = "",
-                Seq = 0,
                 Reason = reason,
                 ServerTime = NowMsc / 1000,
                 ServerTimeMsc = NowMsc,
@@ -235,7 +233,7 @@ public sealed class SimulatedTerminal
                 TimeSetupMsc = NowMsc,
             };
             _orders[ticket] = order;
-            return (ticket, [new OrderUpdate { Session = "", Seq = 0, Order = order }]);
+            return (ticket, [new OrderUpdate { Order = order }]);
         }
     }
 
@@ -245,7 +243,7 @@ public sealed class SimulatedTerminal
         {
             var order = _orders[ticket] with { PriceOpen = price, Sl = sl, Tp = tp };
             _orders[ticket] = order;
-            return [new OrderUpdate { Session = "", Seq = 0, Order = order }];
+            return [new OrderUpdate { Order = order }];
         }
     }
 
@@ -265,7 +263,7 @@ public sealed class SimulatedTerminal
             var messages = new List<EaMessage>();
             if (_account.MarginMode != MarginMode.Hedging && _positions.Values.FirstOrDefault(p => p.Symbol == order.Symbol) is { } existing)
             {
-                _removedOrders[ticket] = new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = existing.Identifier };
+                _removedOrders[ticket] = new OrderRemoved { Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = existing.Identifier };
                 messages.Add(_removedOrders[ticket]);
                 messages.AddRange(Net(existing, side, order.Volume, price));
                 return messages;
@@ -273,7 +271,7 @@ public sealed class SimulatedTerminal
 
             var position = NewPosition(ticket, ticket, order.Symbol, side, order.Volume, price, order.Sl, order.Tp, order.Magic, order.Comment);
             _positions[ticket] = position;
-            _removedOrders[ticket] = new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = ticket };
+            _removedOrders[ticket] = new OrderRemoved { Ticket = ticket, Reason = OrderRemovalReasons.Filled, PositionId = ticket };
             messages.Add(_removedOrders[ticket]);
             messages.Add(Update(position));
             return messages;
@@ -351,8 +349,6 @@ public sealed class SimulatedTerminal
         _positions.Remove(ticket);
         var closed = new PositionClosed
         {
-            Session = "",
-            Seq = 0,
             Ticket = ticket,
             Identifier = position.Identifier,
             ClosePrice = price,
@@ -369,7 +365,7 @@ public sealed class SimulatedTerminal
         lock (_gate)
         {
             _orders.Remove(ticket);
-            var removed = new OrderRemoved { Session = "", Seq = 0, Ticket = ticket, Reason = reason };
+            var removed = new OrderRemoved { Ticket = ticket, Reason = reason };
             _removedOrders[ticket] = removed;
             return [removed];
         }
@@ -392,5 +388,5 @@ public sealed class SimulatedTerminal
         Comment = comment,
     };
 
-    private static PositionUpdate Update(PositionState position) => new() { Session = "", Seq = 0, Position = position };
+    private static PositionUpdate Update(PositionState position) => new() { Position = position };
 }

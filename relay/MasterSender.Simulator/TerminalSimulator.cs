@@ -30,7 +30,7 @@ public sealed class TerminalSimulator : IDisposable
         _settings = settings ?? new SimulatorSettings();
         Session = NextSessionId();
         _heartbeat = new NetMQTimer(TimeSpan.FromSeconds(1)) { Enable = false };
-        _heartbeat.Elapsed += (_, _) => SendNow(new Heartbeat { Session = Session, Seq = 0 });
+        _heartbeat.Elapsed += (_, _) => SendNow(new Heartbeat());
         _work.ReceiveReady += (_, _) =>
         {
             while (_work.TryDequeue(out var action, TimeSpan.Zero))
@@ -128,9 +128,9 @@ public sealed class TerminalSimulator : IDisposable
 
     public void SendSnapshot(string reason = "changed") => Run(() => SendSnapshotNow(reason));
 
-    public void SendHeartbeat() => Run(() => SendNow(new Heartbeat { Session = Session, Seq = 0 }));
+    public void SendHeartbeat() => Run(() => SendNow(new Heartbeat()));
 
-    public void SendGoodbye(string reason = "removed") => Run(() => SendNow(new Goodbye { Session = Session, Seq = 0, Reason = reason }));
+    public void SendGoodbye(string reason = "removed") => Run(() => SendNow(new Goodbye { Reason = reason }));
 
     /// <summary>Skips a seq number, as if a message was lost on the way.</summary>
     public void SkipSeq() => Run(() => _seq++);
@@ -200,8 +200,6 @@ public sealed class TerminalSimulator : IDisposable
         _seq = 0;
         SendNow(new Hello
         {
-            Session = Session,
-            Seq = 0,
             EaVersion = _settings.EaVersion,
             Instance = _settings.Instance,
             PairingKey = _settings.PairingKey,
@@ -230,6 +228,7 @@ public sealed class TerminalSimulator : IDisposable
         SendNow(Terminal.Snapshot(reason));
     }
 
+    /// <summary>Stamps the message with this connection's session and next seq, and sends it.</summary>
     private void SendNow(EaMessage message)
     {
         var stamped = message with { Session = Session, Seq = ++_seq };

@@ -5,8 +5,8 @@ public sealed record AccountInfo
 {
     public required long Login { get; init; }
     public required string Server { get; init; }
-    public string Company { get; init; } = "";
-    public string Currency { get; init; } = "";
+    public string Company { get; set; } = ""; // set, not init: see Messages.cs
+    public string Currency { get; set; } = ""; // set, not init: see Messages.cs
     public double Balance { get; init; }
     public double Equity { get; init; }
     public double Margin { get; init; }
@@ -16,6 +16,20 @@ public sealed record AccountInfo
     public double MarginLevel { get; init; }
     public long Leverage { get; init; }
     public required MarginMode MarginMode { get; init; }
+
+    internal void Check(FieldValidator check)
+    {
+        check.Ticket(Login, "login");
+        check.Text(Server, "server");
+        check.Text(Company, "company");
+        check.Text(Currency, "currency", 16);
+        check.Finite(Balance, "balance");
+        check.Finite(Equity, "equity");
+        check.NonNegative(Margin, "margin");
+        check.Finite(MarginFree, "margin_free");
+        check.NonNegative(MarginLevel, "margin_level");
+        check.NonNegative(Leverage, "leverage");
+    }
 }
 
 public enum MarginMode

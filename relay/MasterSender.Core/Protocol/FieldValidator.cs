@@ -1,133 +1,107 @@
 namespace MasterSender.Core.Protocol;
 
 /// <summary>
-/// Reads required/optional fields off the wire DTOs and remembers the first problem with its dotted path.
-/// Validation stops being meaningful after the first error; callers check <see cref="Error"/> once at the end.
+/// The rules the serializer cannot check (ranges, lengths), applied by each record's <c>Check</c>; remembers the first
+/// problem with its dotted path (<c>positions[3].volume</c>). The path is put together only when something fails, so
+/// checking a large snapshot costs no strings.
 /// </summary>
 internal sealed class FieldValidator
 {
-    public string? Error { get; private set; }
-    public string ErrorField { get; private set; } = "";
+    private string _scope = "";
+    private int _index = -1;
+    private string _field = "";
+    private string? _problem;
 
-    public bool Failed => Error is not null;
+    public bool Failed => _problem is not null;
 
-    public void Fail(string field, string problem)
+    /// <summary>Names the following fields as members of <paramref name="scope"/> (of its item <paramref name="index"/>
+    /// when it is a list), until the next call; <c>""</c> is the message itself.</summary>
+    public FieldValidator In(string scope, int index = -1)
     {
-        if (Error is null)
-        {
-            Error = problem;
-            ErrorField = field;
-        }
+        _scope = scope;
+        _index = index;
+        return this;
     }
 
-    public T Required<T>(T? value, string field)
-        where T : struct
+    public FieldValidator Reset()
     {
-        if (value is null)
-        {
-            Fail(field, "is missing");
-            return default;
-        }
-
-        return value.Value;
+        _problem = null;
+        _field = "";
+        return In("");
     }
 
-    public string RequiredText(string? value, string field, int maxLength = 256)
+    public ProtocolError Error() => new(ProtocolErrorKind.Malformed, _field, _problem ?? "is invalid");
+
+    /// <summary>Records the problem unless an earlier one was found; <paramref name="name"/> <c>""</c> is the scope itself.</summary>
+    public void Fail(string name, string problem)
     {
-        if (value is null)
+        if (_problem is not null)
         {
-            Fail(field, "is missing");
-            return "";
+            return;
         }
 
-        return Text(value, field, maxLength);
+        _problem = problem;
+        var scope = _index < 0 ? _scope : $"{_scope}[{_index}]";
+        _field = scope.Length == 0 ? name : name.Length == 0 ? scope : $"{scope}.{name}";
     }
 
-    public string Text(string? value, string field, int maxLength = 256)
+    public void Text(string value, string name, int maxLength = 256)
     {
-        value ??= "";
         if (value.Length > maxLength)
         {
-            Fail(field, $"is longer than {maxLength} characters");
+            Fail(name, $"is longer than {maxLength} characters");
         }
-
-        return value;
     }
 
-    public long Ticket(long? value, string field)
+    public void Symbol(string value, string name)
     {
-        var ticket = Required(value, field);
-        if (value is not null && ticket <= 0)
+        Text(value, name, 64);
+        if (value.Length == 0)
         {
-            Fail(field, "must be a positive integer");
+            Fail(name, "must not be empty");
         }
-
-        return ticket;
     }
 
-    public long NonNegative(long? value, string field)
+    public void Ticket(long value, string name)
     {
-        var number = value ?? 0;
-        if (number < 0)
+        if (value <= 0)
         {
-            Fail(field, "must not be negative");
+            Fail(name, "must be a positive integer");
         }
+    }
 
-        return number;
+    public void NonNegative(long value, string name)
+    {
+        if (value < 0)
+        {
+            Fail(name, "must not be negative");
+        }
     }
 
     /// <summary>Prices and volumes: finite, and above (or at) zero as the protocol says.</summary>
-    public double Positive(double? value, string field)
+    public void Positive(double value, string name)
     {
-        var number = Required(value, field);
-        if (value is not null && !(double.IsFinite(number) && number > 0))
+        if (!(double.IsFinite(value) && value > 0))
         {
-            Fail(field, "must be a finite number above 0");
+            Fail(name, "must be a finite number above 0");
         }
-
-        return number;
     }
 
-    public double NonNegative(double? value, string field)
+    public void NonNegative(double value, string name)
     {
-        var number = value ?? 0;
-        if (!(double.IsFinite(number) && number >= 0))
+        if (!(double.IsFinite(value) && value >= 0))
         {
-            Fail(field, "must be a finite number of 0 or more");
+            Fail(name, "must be a finite number of 0 or more");
         }
-
-        return number;
     }
 
-    public double Finite(double? value, string field)
+    public void Finite(double value, string name)
     {
-        var number = value ?? 0;
-        if (!double.IsFinite(number))
+        if (!double.IsFinite(value))
         {
-            Fail(field, "must be a finite number");
+            Fail(name, "must be a finite number");
         }
-
-        return number;
-    }
-
-    public TEnum Enum<TEnum>(string? wire, string field, TryParse<TEnum> parse)
-        where TEnum : struct
-    {
-        if (wire is null)
-        {
-            Fail(field, "is missing");
-            return default;
-        }
-
-        if (!parse(wire, out var value))
-        {
-            Fail(field, $"has unknown value '{Truncate(wire)}'");
-        }
-
-        return value;
     }
 
     internal static string Truncate(string text) => text.Length <= 40 ? text : string.Concat(text.AsSpan(0, 40), "…");
-
-    public delegate bool TryParse<TEnum>(string? wire, out TEnum value);
 }

@@ -62,7 +62,8 @@ public class ProtocolReaderTests
         var json = Encoding.UTF8.GetString(ProtocolWriter.Write(lookup));
         var read = Assert.IsType<Lookup>(ProtocolReader.ReadRelayMessage(Encoding.UTF8.GetBytes(json)).Message);
 
-        Assert.Equal("{\"v\":1,\"type\":\"lookup\",\"session\":\"s1\",\"seq\":0,\"positions\":[{\"ticket\":105,\"identifier\":100}],\"orders\":[200,201]}", json);
+        // The serializer writes the type discriminator first; the EA finds members by name, in any order.
+        Assert.Equal("{\"type\":\"lookup\",\"v\":1,\"session\":\"s1\",\"seq\":0,\"positions\":[{\"ticket\":105,\"identifier\":100}],\"orders\":[200,201]}", json);
         Assert.Equal(lookup.Positions, read.Positions);
         Assert.Equal(lookup.Orders, read.Orders);
     }
@@ -204,6 +205,81 @@ public class ProtocolReaderTests
         Assert.Equal("abc", result.Error.Session);
         Assert.Equal("hello", result.Error.Type);
         Assert.Equal(2, result.Error.Version);
+    }
+
+    [Theory]
+    [InlineData("\"type\":\"BUY\"", "\"type\":\"buy\"")]
+    [InlineData("\"type\":\"BUY\"", "\"type\":0")]
+    [InlineData("\"type\":\"BUY\"", "\"type\":\"Buy\"")]
+    public void An_enum_value_is_read_only_as_the_EA_writes_it(string good, string bad)
+    {
+        var result = Read("{" + Envelope + ",\"type\":\"position\",\"position\":" + GoodPosition.Replace(good, bad, StringComparison.Ordinal) + "}");
+
+        Assert.Equal("position.type", result.Error!.Field);
+    }
+
+    [Fact]
+    public void A_null_where_the_protocol_has_a_value_is_refused_with_the_field_named()
+    {
+        var result = Read("{" + Envelope + ",\"type\":\"position\",\"position\":" + GoodPosition.Replace("\"comment\":\"x\"", "\"comment\":null", StringComparison.Ordinal) + "}");
+
+        Assert.Equal("position.comment", result.Error!.Field);
+    }
+
+    [Fact]
+    public void A_field_missing_inside_a_snapshot_item_is_named_by_its_index()
+    {
+        var snapshot = Encoding.UTF8.GetString(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1), Trades.Position(2, symbol: "GBPUSD")])));
+
+        var result = Read(snapshot.Replace("\"symbol\":\"GBPUSD\",", "", StringComparison.Ordinal));
+
+        Assert.Equal("positions[1].symbol", result.Error!.Field);
+        Assert.Equal("is missing", result.Error.Problem);
+        Assert.Equal("snapshot", result.Error.Type);
+    }
+
+    [Fact]
+    public void Optional_fields_an_EA_leaves_out_take_their_protocol_defaults()
+    {
+        var result = Read("{" + Envelope + ",\"type\":\"order_removed\",\"ticket\":5}");
+
+        var removed = Assert.IsType<OrderRemoved>(result.Message);
+        Assert.Equal(OrderRemovalReasons.Unknown, removed.Reason);
+        var goodbye = Assert.IsType<Goodbye>(Read("{" + Envelope + ",\"type\":\"goodbye\"}").Message);
+        Assert.Equal("unknown", goodbye.Reason);
+        var position = Assert.IsType<PositionUpdate>(Read("{" + Envelope + ",\"type\":\"position\",\"position\":" + GoodPosition.Replace(",\"comment\":\"x\"", "", StringComparison.Ordinal) + "}").Message);
+        Assert.Equal("", position.Position.Comment);
+    }
+
+    [Fact]
+    public void A_message_not_stamped_with_its_session_and_seq_is_never_written()
+    {
+        Assert.Throws<ArgumentException>(() => ProtocolWriter.Write(new Heartbeat()));
+        Assert.Throws<ArgumentException>(() => ProtocolWriter.Write(new Heartbeat { Session = "s1" }));
+        Assert.Contains("\"seq\":1", Encoding.UTF8.GetString(ProtocolWriter.Write(new Heartbeat { Session = "s1", Seq = 1 })), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_wire_names_stay_out_of_the_stored_book()
+    {
+        // Positions and orders are also the book's stored rows; rows written by older relays must still read.
+        var stored = new Core.Book.BookState
+        {
+            Login = Trades.Login,
+            Positions = [Trades.Position(1)],
+            Orders = [Trades.Order(2, PendingOrderType.BuyStopLimit) with { PriceStopLimit = 1.07 }],
+            Revisions = [],
+        }.Serialize();
+
+        Assert.Contains("\"side\":\"Buy\"", stored, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"BuyStopLimit\"", stored, StringComparison.Ordinal);
+        Assert.Contains("\"price_stop_limit\":1.07", stored, StringComparison.Ordinal);
+        Assert.Contains("\"type_time\":\"Gtc\"", stored, StringComparison.Ordinal);
+        var wire = Encoding.UTF8.GetString(ProtocolWriter.Write(Trades.Snapshot([Trades.Position(1)], [Trades.Order(2, PendingOrderType.BuyStopLimit) with { PriceStopLimit = 1.07 }])));
+        Assert.Contains("\"type\":\"BUY\"", wire, StringComparison.Ordinal);
+        Assert.Contains("\"type\":\"BUY_STOP_LIMIT\"", wire, StringComparison.Ordinal);
+        Assert.Contains("\"price_stoplimit\":1.07", wire, StringComparison.Ordinal);
+        Assert.Contains("\"margin_mode\":\"hedging\"", wire, StringComparison.Ordinal);
     }
 
     [Fact]
