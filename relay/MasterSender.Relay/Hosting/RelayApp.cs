@@ -77,11 +77,7 @@ public static class RelayApp
         var changes = app.Services.GetRequiredService<ChangeFeed>();
         var delivery = app.Services.GetRequiredService<DeliveryService>();
         var pipeline = app.Services.GetRequiredService<MasterSender.Core.Pipeline.SignalPipeline>();
-        pipeline.Committed += (login, signals) =>
-        {
-            delivery.Notify(login, signals.Select(signal => signal.MasterTicket));
-            changes.Notify();
-        };
+        pipeline.Committed += (_, _) => changes.Notify();
         delivery.Completed += (_, _) => changes.Notify();
         app.Services.GetRequiredService<ApiSession>().Changed += changes.Notify;
         app.Services.GetRequiredService<ApiHealth>().Changed += changes.Notify;
