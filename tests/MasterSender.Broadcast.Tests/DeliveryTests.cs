@@ -188,6 +188,50 @@ public sealed class DeliveryTests
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed}");
     }
 
+    [Fact]
+    public async Task CompletedSubscriberThatThrows_IsLogged_AndDeliveryGoesOn_WithoutWaitingForARetry()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        var announced = 0;
+        relay.Delivery.Completed += (_, _) =>
+        {
+            Interlocked.Increment(ref announced);
+            throw new InvalidOperationException("a subscriber's bug");
+        };
+        var burst = Signals.Burst(tickets: 3, perTicket: 4, relay.NowMs).ToList();
+
+        relay.Commit(burst);
+
+        // The fake clock stands still: nothing may wait for a retry because a subscriber failed.
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == burst.Count, "all sent although every announcement threw");
+        AssertDeliveredExactlyOnceInOrder(api, burst);
+        await Eventually.TrueAsync(() => Volatile.Read(ref announced) == burst.Count, "every completion announced");
+
+        // The dispatcher still runs: a later commit is delivered too.
+        var later = Signals.Make(9, 1, SignalAction.Open, relay.NowMs);
+        relay.CommitAndNotifyTickets([later]);
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == burst.Count + 1, "a later signal sent");
+    }
+
+    [Fact]
+    public async Task OneSlot_ABusyTicket_TakesTurnsWithTheOthers()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Signals:MaxParallelDeliveries"] = "1" });
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        // Ticket 1 holds five signals that cannot be merged, ticket 2 one; with one slot, ticket 2 must not wait for all five.
+        var busy = Enumerable.Range(1, 5).Select(revision => Signals.Make(1, revision, revision % 2 == 1 ? SignalAction.Modify : SignalAction.PartialClose, relay.NowMs)).ToList();
+        var other = Signals.Make(2, 1, SignalAction.Close, relay.NowMs);
+
+        relay.CommitAndNotifyTickets([.. busy, other]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == busy.Count + 1, "all sent");
+        AssertDeliveredExactlyOnceInOrder(api, [.. busy, other]);
+        var order = api.State.Received.OrderBy(s => s.Sequence).Select(s => s.IdempotencyKey).ToList();
+        Assert.True(order.IndexOf(other.IdempotencyKey) < order.IndexOf(busy[^1].IdempotencyKey), string.Join(", ", order));
+    }
+
     internal static void AssertDeliveredExactlyOnceInOrder(SandboxServer api, IReadOnlyList<Signal> expected)
     {
         Assert.Equal(0, api.State.BadSignatures);
