@@ -12,13 +12,15 @@ if (args.Length > 0 && args[0] is "outage")
     return await OutageScenario.RunAloneAsync();
 }
 
-// The trailing-stop scenario alone (issue 15: converge within 0.5 s of the last move): ... -- trailing [N]   (N runs, default 1)
+// The trailing-stop scenario alone (issue 15: converge within 0.5 s of the last move): ... -- trailing [N] [P]
+//   (N runs, default 1; P: Signals:MaxParallelDeliveries, default the relay's)
 if (args.Length > 0 && args[0] is "trailing")
 {
     var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    int? parallel = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : null;
     for (var run = 0; run < runs; run++)
     {
-        await using var rig = await MasterSender.Benchmarks.Rigs.RelayRig.StartAsync(new MasterSender.Benchmarks.Rigs.RelayRigOptions { OpenPositions = TrailingScenario.Positions });
+        await using var rig = await MasterSender.Benchmarks.Rigs.RelayRig.StartAsync(new MasterSender.Benchmarks.Rigs.RelayRigOptions { OpenPositions = TrailingScenario.Positions, MaxParallelDeliveries = parallel });
         var trailing = await TrailingScenario.RunAsync(rig);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var end = trailing.Converged
