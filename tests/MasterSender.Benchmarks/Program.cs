@@ -26,7 +26,7 @@ if (args.Length > 0 && args[0] is "trailing")
         var end = trailing.Converged
             ? string.Create(inv, $"converged {trailing.ConvergedAfter.TotalSeconds:0.00} s after the last move")
             : string.Create(inv, $"NOT converged within {trailing.Grace.TotalSeconds:0.#} s, {trailing.PendingAtEnd:#,0} pending");
-        Console.WriteLine(string.Create(inv, $"trailing: {trailing.ChangesPerSecond:#,0} changes/s, {trailing.SentPerSecond:#,0} signals/s sent, {trailing.Superseded:#,0} superseded; {end}"));
+        Console.WriteLine(string.Create(inv, $"trailing: {trailing.ChangesPerSecond:#,0} changes/s, {trailing.ProducedPerSecond:#,0} signals/s produced ({trailing.IngressBacklog:#,0} changes not yet signals), {trailing.SentPerSecond:#,0} signals/s sent, {trailing.Superseded:#,0} superseded; {end}"));
     }
 
     return 0;
