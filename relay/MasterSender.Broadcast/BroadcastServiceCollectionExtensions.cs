@@ -33,7 +33,7 @@ public static class BroadcastServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<ITokenStore, InMemoryTokenStore>();
         services.TryAddSingleton(sp => new SqliteOutbox(sp.GetRequiredService<IOptions<StorageOptions>>().Value.OutboxPath, sp.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton<ISignalJournal>(sp => sp.GetRequiredService<SqliteOutbox>());
+        services.TryAddSingleton<MasterSender.Core.Pipeline.ISignalJournal>(sp => sp.GetRequiredService<SqliteOutbox>());
         services.TryAddSingleton<ApiHealth>();
         services.TryAddSingleton<ApiClient>();
         services.TryAddSingleton<ApiSession>();
