@@ -297,9 +297,10 @@ public sealed partial class DeliveryService : BackgroundService
 
     private void Start(TicketKey key, bool ignoreBackoff, CancellationToken stoppingToken)
     {
-        // Runs inline up to the worker's first wait (the HTTP answer): one thread hop less per signal. The worker
-        // reports its end through the channel, so it is recorded here before that report can be read.
-        _running[key] = RunTurnAsync(key, ignoreBackoff, stoppingToken);
+        // On the thread pool, not inline: the turn's first steps (SQLite reads, signing, the request) would otherwise
+        // run one turn after another on this loop's thread, which then serialises every worker. The worker reports
+        // its end through the channel, which only this loop reads, so the entry is here before the report is read.
+        _running[key] = Task.Run(() => RunTurnAsync(key, ignoreBackoff, stoppingToken), CancellationToken.None);
     }
 
     /// <summary>One worker's turn: sends the ticket's next signal (or finds it must wait) and posts how that went.
