@@ -1,5 +1,7 @@
 using MasterSender.Core.Signals;
 using MasterSender.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace MasterSender.Broadcast.Tests;
 
@@ -230,6 +232,34 @@ public sealed class DeliveryTests
         AssertDeliveredExactlyOnceInOrder(api, [.. busy, other]);
         var order = api.State.Received.OrderBy(s => s.Sequence).Select(s => s.IdempotencyKey).ToList();
         Assert.True(order.IndexOf(other.IdempotencyKey) < order.IndexOf(busy[^1].IdempotencyKey), string.Join(", ", order));
+    }
+
+    [Fact]
+    public async Task ARowTheDispatcherCannotRead_IsLogged_AndDeliveryGoesOnOnceItIsGone()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        var logs = new CapturedLogs();
+        await using var relay = await RelayHarness.StartAsync(api.Url, configure: builder => builder.Logging.AddProvider(logs));
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+
+        // A pending row whose attempts do not fit an int: every full scan of the outbox fails while it is there.
+        Execute(relay, $"INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts) VALUES ('bad', {Signals.Login}, 999, 'MODIFY', '{{}}', 'pending', 0, 0, 1099511627776)");
+        relay.Delivery.Notify();
+        await Eventually.TrueAsync(() => logs.Contains("Planning delivery failed"), "the dispatcher's failure logged");
+
+        Execute(relay, "DELETE FROM signals WHERE idempotency_key = 'bad'");
+        relay.Commit([Signals.Make(1, 1, SignalAction.Open, relay.NowMs)]);
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 1, "the next commit is delivered, without waiting for a retry");
+        Assert.Equal(1, api.State.ReceivedCount);
+    }
+
+    private static void Execute(RelayHarness relay, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={relay.Outbox.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     internal static void AssertDeliveredExactlyOnceInOrder(SandboxServer api, IReadOnlyList<Signal> expected)
