@@ -31,26 +31,33 @@ public readonly record struct Admission(bool Go, long RetryAtMs)
 /// and a broadcast refused this way is not an attempt (no attempt counted, no backoff lengthened). After
 /// <see cref="ApiOptions.BreakDuration"/> one broadcast goes as the probe; when any call gets an answer again,
 /// <see cref="Recovered"/> fires and delivery tries every waiting signal at once (docs/api-contract.md, "Retries and
-/// the circuit breaker"). One lock guards the few fields; every caller holds it for a handful of instructions.
+/// the circuit breaker").
 /// </summary>
+/// <remarks>
+/// Its one lock stays, on purpose, rather than handing the state to delivery's dispatcher: every call to the API
+/// reports here (logins and status reports as well as broadcasts, each from its own task), the page reads it, and
+/// <see cref="Admit"/> must grant the single probe to exactly one of those callers at once, which a posted event
+/// could only answer after the call had already gone. The lock guards five fields for a handful of instructions and
+/// is never held across a wait or an event; the events fire after it is released.
+/// </remarks>
 public sealed partial class ApiHealth
 {
-    private readonly TimeProvider time;
-    private readonly ApiOptions options;
-    private readonly ILogger<ApiHealth> log;
-    private readonly Lock gate = new();
-    private ApiState state = ApiState.Ok;
-    private int failuresInRow;
-    private string? problem;
-    private long? problemSinceMs;
-    private long openUntilMs;
+    private readonly TimeProvider _time;
+    private readonly ApiOptions _options;
+    private readonly ILogger<ApiHealth> _log;
+    private readonly Lock _gate = new();
+    private ApiState _state = ApiState.Ok;
+    private int _failuresInRow;
+    private string? _problem;
+    private long? _problemSinceMs;
+    private long _openUntilMs;
 
     public ApiHealth(TimeProvider time, IOptions<ApiOptions> options, ILogger<ApiHealth> log)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.time = time;
-        this.options = options.Value;
-        this.log = log;
+        _time = time;
+        _options = options.Value;
+        _log = log;
     }
 
     /// <summary>The API answered again after the circuit was open: every signal waiting for it may go now.</summary>
@@ -63,27 +70,27 @@ public sealed partial class ApiHealth
     {
         get
         {
-            lock (gate)
+            lock (_gate)
             {
-                return state;
+                return _state;
             }
         }
     }
 
     public ApiHealthView View()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return new ApiHealthView(state, problem, problemSinceMs, state == ApiState.CircuitOpen ? openUntilMs : null);
+            return new ApiHealthView(_state, _problem, _problemSinceMs, _state == ApiState.CircuitOpen ? _openUntilMs : null);
         }
     }
 
     /// <summary>While the circuit is open and no probe is due: when the next probe may go; else null.</summary>
     public long? WaitingUntilMs()
     {
-        lock (gate)
+        lock (_gate)
         {
-            return state == ApiState.CircuitOpen && NowMs() < openUntilMs ? openUntilMs : null;
+            return _state == ApiState.CircuitOpen && NowMs() < _openUntilMs ? _openUntilMs : null;
         }
     }
 
@@ -93,22 +100,22 @@ public sealed partial class ApiHealth
     /// </summary>
     public Admission Admit()
     {
-        lock (gate)
+        lock (_gate)
         {
-            if (state != ApiState.CircuitOpen)
+            if (_state != ApiState.CircuitOpen)
             {
                 return Admission.Granted;
             }
 
             var now = NowMs();
-            if (now < openUntilMs)
+            if (now < _openUntilMs)
             {
-                return new Admission(false, openUntilMs);
+                return new Admission(false, _openUntilMs);
             }
 
             // The probe: one call, the others wait for its answer. Should it never report (cancelled at shutdown), the
             // next probe may go after one whole call's time.
-            openUntilMs = now + (long)options.TotalTimeout.TotalMilliseconds;
+            _openUntilMs = now + (long)_options.TotalTimeout.TotalMilliseconds;
             return Admission.Granted;
         }
     }
@@ -118,16 +125,16 @@ public sealed partial class ApiHealth
     {
         bool recovered;
         bool changed;
-        lock (gate)
+        lock (_gate)
         {
             // Only the end of an open circuit releases everything at once: a single failure among successes (a
             // flapping API) leaves each signal to its own backoff instead of retrying the whole outbox each time.
-            recovered = state == ApiState.CircuitOpen;
-            changed = state != ApiState.Ok;
-            state = ApiState.Ok;
-            failuresInRow = 0;
-            problem = null;
-            problemSinceMs = null;
+            recovered = _state == ApiState.CircuitOpen;
+            changed = _state != ApiState.Ok;
+            _state = ApiState.Ok;
+            _failuresInRow = 0;
+            _problem = null;
+            _problemSinceMs = null;
         }
 
         if (recovered)
@@ -151,31 +158,31 @@ public sealed partial class ApiHealth
     {
         bool opened;
         bool changed;
-        lock (gate)
+        lock (_gate)
         {
             var now = NowMs();
-            changed = problem != why || state != ApiState.Failing;
-            problem = why;
-            problemSinceMs ??= now;
-            failuresInRow++;
-            var wasOpen = state == ApiState.CircuitOpen;
-            if (wasOpen || failuresInRow >= options.FailuresToOpen)
+            changed = _problem != why || _state != ApiState.Failing;
+            _problem = why;
+            _problemSinceMs ??= now;
+            _failuresInRow++;
+            var wasOpen = _state == ApiState.CircuitOpen;
+            if (wasOpen || _failuresInRow >= _options.FailuresToOpen)
             {
                 // A failed probe, or the threshold reached: (re)open for one break.
                 opened = !wasOpen;
-                state = ApiState.CircuitOpen;
-                    openUntilMs = now + (long)options.BreakDuration.TotalMilliseconds;
+                _state = ApiState.CircuitOpen;
+                _openUntilMs = now + (long)_options.BreakDuration.TotalMilliseconds;
             }
             else
             {
                 opened = false;
-                state = ApiState.Failing;
+                _state = ApiState.Failing;
             }
         }
 
         if (opened)
         {
-            LogOpened(options.FailuresToOpen, why, (long)options.BreakDuration.TotalMilliseconds);
+            LogOpened(_options.FailuresToOpen, why, (long)_options.BreakDuration.TotalMilliseconds);
         }
 
         if (changed || opened)
@@ -184,7 +191,7 @@ public sealed partial class ApiHealth
         }
     }
 
-    private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "API circuit open after {Failures} failed calls in a row ({Problem}); signals wait, one probe every {BreakMs} ms")]
     private partial void LogOpened(int failures, string problem, long breakMs);

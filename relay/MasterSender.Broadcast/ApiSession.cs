@@ -14,40 +14,46 @@ namespace MasterSender.Broadcast;
 /// </summary>
 public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
 {
-    private readonly ApiClient api;
-    private readonly ITokenStore tokens;
-    private readonly SqliteOutbox outbox;
     private static readonly TimeSpan FirstReloginDelay = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan LongestReloginDelay = TimeSpan.FromMinutes(10);
-    private readonly ILogger<ApiSession> log;
-    private readonly TimeProvider time;
-    private readonly SemaphoreSlim loginGate = new(1, 1);
+    private readonly ApiClient _api;
+    private readonly ITokenStore _tokens;
+    private readonly SqliteOutbox _outbox;
+    private readonly ILogger<ApiSession> _log;
+    private readonly TimeProvider _time;
 
-    // The rejection episode: written under loginGate, reset by TokenAccepted from any delivery worker (a race
-    // between the two only shortens or lengthens one back-off).
-    private int renewedInEpisode;
-    private long reloginNotBeforeMs;
-    private long reloginDelayTicks = FirstReloginDelay.Ticks;
-    private volatile AllowedAccount? current;
+    // One login at a time, whoever asks (delivery workers, the status reporter, the session keeper, the page): the
+    // first caller logs in and the others then find its token, instead of a login each (the login storm). A login is
+    // an HTTP call, so the gate is waited for asynchronously; it stays, there is no single thread to own the session.
+    private readonly SemaphoreSlim _loginGate = new(1, 1);
+
+    // The rejection episode: read and written under _loginGate only. TokenAccepted (any delivery worker) just ends the
+    // episode; the next renewal starts the back-off afresh (a race between the two shortens or lengthens one back-off).
+    private volatile bool _renewedInEpisode;
+    private long _reloginNotBeforeMs;
+    private long _reloginDelayTicks = FirstReloginDelay.Ticks;
+
+    // Replaced whole when the API names another account; read by the ingress thread, hence volatile.
+    private volatile AllowedAccount? _current;
 
     public ApiSession(ApiClient api, IOptions<ApiOptions> options, ITokenStore tokens, SqliteOutbox outbox, TimeProvider time, ILogger<ApiSession> log)
     {
         ArgumentNullException.ThrowIfNull(options);
-        this.time = time;
-        this.api = api;
-        this.tokens = tokens;
-        this.outbox = outbox;
-        this.log = log;
+        _time = time;
+        _api = api;
+        _tokens = tokens;
+        _outbox = outbox;
+        _log = log;
         var configured = options.Value;
         if (!string.IsNullOrEmpty(configured.Username) && !string.IsNullOrEmpty(configured.Password))
         {
-            tokens.Credentials = new ApiCredentials(configured.Username, configured.Password);
+            _tokens.Credentials = new ApiCredentials(configured.Username, configured.Password);
         }
 
-        current = outbox.LoadAllowedAccount();
+        _current = _outbox.LoadAllowedAccount();
     }
 
-    public AllowedAccount? Current => current;
+    public AllowedAccount? Current => _current;
 
     public UserProfile? Profile { get; private set; }
 
@@ -55,22 +61,22 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     public string? LastError { get; private set; }
 
     /// <summary>A password to log in with, or a stored session (token) to go on with.</summary>
-    public bool HasCredentials => tokens.Credentials is not null || tokens.Token is not null;
+    public bool HasCredentials => _tokens.Credentials is not null || _tokens.Token is not null;
 
-    public string? Username => tokens.Username;
+    public string? Username => _tokens.Username;
 
     /// <summary>Login, logout, or a failed login: the page and delivery re-read the session.</summary>
     public event Action? Changed;
 
-    public bool IsLoggedIn => tokens.Token is not null;
+    public bool IsLoggedIn => _tokens.Token is not null;
 
     /// <summary>The status page's login: remembers the credentials in memory and logs in now.</summary>
     public async Task<bool> LoginAsync(string username, string password, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(username);
         ArgumentException.ThrowIfNullOrEmpty(password);
-        tokens.Credentials = new ApiCredentials(username, password);
-        tokens.Token = null;
+        _tokens.Credentials = new ApiCredentials(username, password);
+        _tokens.Token = null;
         var ok = await GetTokenAsync(cancellationToken).ConfigureAwait(false) is not null;
         Changed?.Invoke();
         return ok;
@@ -78,7 +84,7 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
 
     /// <summary>The current token, logging in first when there is none; null when that is not possible now.</summary>
     public Task<string?> GetTokenAsync(CancellationToken cancellationToken) =>
-        tokens.Token is { } token ? Task.FromResult<string?>(token) : LogInAsync(rejected: null, cancellationToken);
+        _tokens.Token is { } token ? Task.FromResult<string?>(token) : LogInAsync(rejected: null, cancellationToken);
 
     /// <summary>
     /// After a 401: logs in again unless another caller already replaced <paramref name="rejectedToken"/>, once per
@@ -86,27 +92,32 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     /// </summary>
     public async Task<string?> RenewTokenAsync(string rejectedToken, string reason, CancellationToken cancellationToken)
     {
-        await loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (tokens.Token is { } current && current != rejectedToken)
+            if (_tokens.Token is { } current && current != rejectedToken)
             {
                 return current;
             }
 
-            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-            if (Volatile.Read(ref renewedInEpisode) == 1)
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            if (!_renewedInEpisode)
             {
-                if (Interlocked.Read(ref reloginNotBeforeMs) == 0)
+                // A new episode: the API took a token since the last one.
+                _reloginNotBeforeMs = 0;
+                _reloginDelayTicks = FirstReloginDelay.Ticks;
+            }
+            else
+            {
+                if (_reloginNotBeforeMs == 0)
                 {
                     // The token from this episode's login is refused too: logging in again at once would not help.
-                    Interlocked.Exchange(ref reloginNotBeforeMs, now + (long)TimeSpan.FromTicks(Interlocked.Read(ref reloginDelayTicks)).TotalMilliseconds);
+                    _reloginNotBeforeMs = now + (long)TimeSpan.FromTicks(_reloginDelayTicks).TotalMilliseconds;
                 }
 
-                var notBefore = Interlocked.Read(ref reloginNotBeforeMs);
-                if (now < notBefore)
+                if (now < _reloginNotBeforeMs)
                 {
-                    var wait = TimeSpan.FromMilliseconds(notBefore - now);
+                    var wait = TimeSpan.FromMilliseconds(_reloginNotBeforeMs - now);
                     var error = $"the API refuses this relay's token even right after a fresh login ({reason}); next login in {wait.TotalSeconds:0} s";
                     if (error != LastError)
                     {
@@ -118,26 +129,26 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
                     return null;
                 }
 
-                Interlocked.Exchange(ref reloginNotBeforeMs, 0);
-                Interlocked.Exchange(ref reloginDelayTicks, Math.Min(Interlocked.Read(ref reloginDelayTicks) * 2, LongestReloginDelay.Ticks));
+                _reloginNotBeforeMs = 0;
+                _reloginDelayTicks = Math.Min(_reloginDelayTicks * 2, LongestReloginDelay.Ticks);
             }
 
-            Volatile.Write(ref renewedInEpisode, 1);
+            _renewedInEpisode = true;
             return await LogInLockedAsync(rejectedToken, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            loginGate.Release();
+            _loginGate.Release();
         }
     }
 
     /// <summary>The API accepted the token (a signal went): the rejection episode, if any, is over.</summary>
     public void TokenAccepted()
     {
-        if (Interlocked.Exchange(ref renewedInEpisode, 0) == 1)
+        // Called for every signal sent: written only when an episode is on, so the usual case is a read.
+        if (_renewedInEpisode)
         {
-            Interlocked.Exchange(ref reloginNotBeforeMs, 0);
-            Interlocked.Exchange(ref reloginDelayTicks, FirstReloginDelay.Ticks);
+            _renewedInEpisode = false;
         }
     }
 
@@ -147,17 +158,17 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     /// </summary>
     public async Task RefreshProfileAsync(CancellationToken cancellationToken)
     {
-        await loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (tokens.Token is not { } token || Profile is not null)
+            if (_tokens.Token is not { } token || Profile is not null)
             {
                 return;
             }
 
             try
             {
-                Adopt(await api.GetProfileAsync(token, cancellationToken).ConfigureAwait(false));
+                Adopt(await _api.GetProfileAsync(token, cancellationToken).ConfigureAwait(false));
                 LastError = null;
             }
             catch (ApiException failure) when (failure.CredentialsRefused)
@@ -171,7 +182,7 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
         }
         finally
         {
-            loginGate.Release();
+            _loginGate.Release();
         }
 
         Changed?.Invoke();
@@ -181,7 +192,7 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     /// <c>mt5_path</c> (<see cref="RegisteredTerminal"/>) is reported, not refused.</summary>
     public AccountCheck CheckTerminal(long login, string? terminalPath, string? dataPath = null)
     {
-        var allowed = current;
+        var allowed = _current;
         if (allowed is null)
         {
             return AccountCheck.Refused("the relay has not logged in to the API yet, so it does not know which account it may serve");
@@ -200,24 +211,24 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     /// kept: it is what the API said, and terminals of other accounts stay refused.</summary>
     public void Logout()
     {
-        tokens.Token = null;
-        tokens.Credentials = null;
+        _tokens.Token = null;
+        _tokens.Credentials = null;
         LastError = "logged out";
         Changed?.Invoke();
     }
 
-    public void Dispose() => loginGate.Dispose();
+    public void Dispose() => _loginGate.Dispose();
 
     private async Task<string?> LogInAsync(string? rejected, CancellationToken cancellationToken)
     {
-        await loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await _loginGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             return await LogInLockedAsync(rejected, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            loginGate.Release();
+            _loginGate.Release();
         }
     }
 
@@ -225,26 +236,26 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     {
         try
         {
-            var token = tokens.Token;
+            var token = _tokens.Token;
             if (token is not null && token != rejected)
             {
                 return token;
             }
 
-            tokens.Token = null;
-            if (tokens.Credentials is not { } login)
+            _tokens.Token = null;
+            if (_tokens.Credentials is not { } login)
             {
                 // The password is never stored: after a restart, a token the API no longer takes needs a person.
-                LastError = tokens.Username is { } user
+                LastError = _tokens.Username is { } user
                     ? $"the API no longer accepts the stored session of {user}: log in again on the status page (or with `login`)"
                     : "no credentials: set Api:Username and Api:Password or log in on the status page";
                 return null;
             }
 
-            token = await api.RequestTokenAsync(login.Username, login.Password, cancellationToken).ConfigureAwait(false);
-            var profile = await api.GetProfileAsync(token, cancellationToken).ConfigureAwait(false);
+            token = await _api.RequestTokenAsync(login.Username, login.Password, cancellationToken).ConfigureAwait(false);
+            var profile = await _api.GetProfileAsync(token, cancellationToken).ConfigureAwait(false);
             Adopt(profile);
-            tokens.Token = token;
+            _tokens.Token = token;
             LastError = null;
             LogLoggedIn(profile.Id, profile.AllowedMt5Id);
             return token;
@@ -261,13 +272,13 @@ public sealed partial class ApiSession : IAllowedAccountProvider, IDisposable
     {
         Profile = profile;
         var account = new AllowedAccount(profile.AllowedMt5Id, profile.Mt5Path);
-        if (account == current)
+        if (account == _current)
         {
             return;
         }
 
-        outbox.SaveAllowedAccount(account);
-        current = account;
+        _outbox.SaveAllowedAccount(account);
+        _current = account;
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Logged in to the API as user {UserId}; allowed MT5 account {AllowedLogin}")]

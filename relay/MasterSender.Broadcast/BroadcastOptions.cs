@@ -59,7 +59,8 @@ public sealed class SignalOptions
     /// </summary>
     public TimeSpan MaxOpenAge { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How many tickets are delivered at once; each ticket stays strictly in order.</summary>
+    /// <summary>How many calls to the API are in flight at once, each for a different ticket; each ticket stays
+    /// strictly in order, and tickets take turns signal by signal (<see cref="DeliveryService"/>).</summary>
     public int MaxParallelDeliveries { get; set; } = 128;
 
     /// <summary>Longest wait between two attempts of a signal the API did not take.</summary>

@@ -1,4 +1,5 @@
 using MasterSender.Core.Accounts;
+using MasterSender.Core.Pipeline;
 using MasterSender.Outbox;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -35,7 +36,14 @@ public static class BroadcastServiceCollectionExtensions
         services.TryAddSingleton<ApiSession>();
         services.TryAddSingleton<IAllowedAccountProvider>(sp => sp.GetRequiredService<ApiSession>());
         services.TryAddSingleton<SignalSender>();
-        services.TryAddSingleton<DeliveryService>();
+        services.TryAddSingleton(sp =>
+        {
+            var delivery = ActivatorUtilities.CreateInstance<DeliveryService>(sp);
+            // Each durable commit wakes delivery for the tickets it touched. The pipeline is AddIngress's; without it
+            // (the broadcast tests) whoever commits calls Notify. Resolved with the hosted services, before any starts.
+            sp.GetService<SignalPipeline>()?.Committed += (login, signals) => delivery.Notify(login, signals.Select(signal => signal.MasterTicket));
+            return delivery;
+        });
         services.AddHostedService(sp => sp.GetRequiredService<DeliveryService>());
         services.AddHostedService<SessionKeeper>();
         services.AddSingleton<HistoryCleaner>();

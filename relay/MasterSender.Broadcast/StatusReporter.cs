@@ -14,7 +14,7 @@ public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> so
     : BackgroundService
 {
     public static readonly TimeSpan Period = TimeSpan.FromSeconds(60);
-    private readonly Channel<bool> changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     /// <summary>Fires after each report with the API's status code (0 = unreachable): for the page and tests.</summary>
     public event Action<StatusReport, int>? Reported;
@@ -33,7 +33,7 @@ public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> so
         {
             using var timer = new PeriodicTimer(Period, time);
             var tick = timer.WaitForNextTickAsync(stoppingToken).AsTask();
-            var change = changed.Reader.ReadAsync(stoppingToken).AsTask();
+            var change = _changed.Reader.ReadAsync(stoppingToken).AsTask();
             await ReportAsync(source.Current, stoppingToken).ConfigureAwait(false);
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -45,7 +45,7 @@ public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> so
                 }
                 else
                 {
-                    change = changed.Reader.ReadAsync(stoppingToken).AsTask();
+                    change = _changed.Reader.ReadAsync(stoppingToken).AsTask();
                 }
 
                 await ReportAsync(source.Current, stoppingToken).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public sealed partial class StatusReporter(IEnumerable<ITerminalStatusSource> so
         };
     }
 
-    private void OnChanged(TerminalStatus status) => changed.Writer.TryWrite(true);
+    private void OnChanged(TerminalStatus status) => _changed.Writer.TryWrite(true);
 
     private async Task ReportAsync(TerminalStatus status, CancellationToken cancellationToken)
     {

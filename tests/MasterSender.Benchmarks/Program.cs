@@ -13,6 +13,26 @@ if (args.Length > 0 && args[0] is "outage")
     return await OutageScenario.RunAloneAsync();
 }
 
+// The trailing-stop scenario alone (issue 15: converge within 0.5 s of the last move): ... -- trailing [N] [P]
+//   (N runs, default 1; P: Signals:MaxParallelDeliveries, default the relay's)
+if (args.Length > 0 && args[0] is "trailing")
+{
+    var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    int? parallel = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : null;
+    for (var run = 0; run < runs; run++)
+    {
+        await using var rig = await MasterSender.Benchmarks.Rigs.RelayRig.StartAsync(new MasterSender.Benchmarks.Rigs.RelayRigOptions { OpenPositions = TrailingScenario.Positions, MaxParallelDeliveries = parallel });
+        var trailing = await TrailingScenario.RunAsync(rig);
+        var inv = System.Globalization.CultureInfo.InvariantCulture;
+        var end = trailing.Converged
+            ? string.Create(inv, $"converged {trailing.ConvergedAfter.TotalSeconds:0.00} s after the last move")
+            : string.Create(inv, $"NOT converged within {trailing.Grace.TotalSeconds:0.#} s, {trailing.PendingAtEnd:#,0} pending");
+        Console.WriteLine(string.Create(inv, $"trailing: {trailing.ChangesPerSecond:#,0} changes/s, {trailing.ProducedPerSecond:#,0} signals/s produced ({trailing.IngressBacklog:#,0} changes not yet signals), {trailing.SentPerSecond:#,0} signals/s sent, {trailing.Superseded:#,0} superseded; {end}"));
+    }
+
+    return 0;
+}
+
 // Only the relay process's CPU per state message and per signal (issue 15): ... -- cpu [N]   (N runs, default 1)
 if (args.Length > 0 && args[0] is "cpu")
 {

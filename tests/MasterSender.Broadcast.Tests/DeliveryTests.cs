@@ -1,5 +1,7 @@
 using MasterSender.Core.Signals;
 using MasterSender.Outbox;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
 
 namespace MasterSender.Broadcast.Tests;
 
@@ -186,6 +188,78 @@ public sealed class DeliveryTests
         await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 100, "100 sent");
         // Serial delivery would take 100 × 50 ms = 5 s; a generous bound that still proves parallelism.
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2.5), $"took {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task CompletedSubscriberThatThrows_IsLogged_AndDeliveryGoesOn_WithoutWaitingForARetry()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url);
+        var announced = 0;
+        relay.Delivery.Completed += (_, _) =>
+        {
+            Interlocked.Increment(ref announced);
+            throw new InvalidOperationException("a subscriber's bug");
+        };
+        var burst = Signals.Burst(tickets: 3, perTicket: 4, relay.NowMs).ToList();
+
+        relay.Commit(burst);
+
+        // The fake clock stands still: nothing may wait for a retry because a subscriber failed.
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == burst.Count, "all sent although every announcement threw");
+        AssertDeliveredExactlyOnceInOrder(api, burst);
+        await Eventually.TrueAsync(() => Volatile.Read(ref announced) == burst.Count, "every completion announced");
+
+        // The dispatcher still runs: a later commit is delivered too.
+        var later = Signals.Make(9, 1, SignalAction.Open, relay.NowMs);
+        relay.CommitAndNotifyTickets([later]);
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == burst.Count + 1, "a later signal sent");
+    }
+
+    [Fact]
+    public async Task OneSlot_ABusyTicket_TakesTurnsWithTheOthers()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Signals:MaxParallelDeliveries"] = "1" });
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+        // Ticket 1 holds five signals that cannot be merged, ticket 2 one; with one slot, ticket 2 must not wait for all five.
+        var busy = Enumerable.Range(1, 5).Select(revision => Signals.Make(1, revision, revision % 2 == 1 ? SignalAction.Modify : SignalAction.PartialClose, relay.NowMs)).ToList();
+        var other = Signals.Make(2, 1, SignalAction.Close, relay.NowMs);
+
+        relay.CommitAndNotifyTickets([.. busy, other]);
+
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == busy.Count + 1, "all sent");
+        AssertDeliveredExactlyOnceInOrder(api, [.. busy, other]);
+        var order = api.State.Received.OrderBy(s => s.Sequence).Select(s => s.IdempotencyKey).ToList();
+        Assert.True(order.IndexOf(other.IdempotencyKey) < order.IndexOf(busy[^1].IdempotencyKey), string.Join(", ", order));
+    }
+
+    [Fact]
+    public async Task ARowTheDispatcherCannotRead_IsLogged_AndDeliveryGoesOnOnceItIsGone()
+    {
+        await using var api = await SandboxServer.StartAsync();
+        var logs = new CapturedLogs();
+        await using var relay = await RelayHarness.StartAsync(api.Url, configure: builder => builder.Logging.AddProvider(logs));
+        await relay.Session.GetTokenAsync(CancellationToken.None);
+
+        // A pending row whose attempts do not fit an int: every full scan of the outbox fails while it is there.
+        Execute(relay, $"INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts) VALUES ('bad', {Signals.Login}, 999, 'MODIFY', '{{}}', 'pending', 0, 0, 1099511627776)");
+        relay.Delivery.Notify();
+        await Eventually.TrueAsync(() => logs.Contains("Planning delivery failed"), "the dispatcher's failure logged");
+
+        Execute(relay, "DELETE FROM signals WHERE idempotency_key = 'bad'");
+        relay.Commit([Signals.Make(1, 1, SignalAction.Open, relay.NowMs)]);
+        await Eventually.TrueAsync(() => relay.Outbox.Counts().Sent == 1, "the next commit is delivered, without waiting for a retry");
+        Assert.Equal(1, api.State.ReceivedCount);
+    }
+
+    private static void Execute(RelayHarness relay, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={relay.Outbox.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
     }
 
     internal static void AssertDeliveredExactlyOnceInOrder(SandboxServer api, IReadOnlyList<Signal> expected)

@@ -41,7 +41,7 @@ public sealed class RelayHarness : IAsyncDisposable
 
     public long NowMs => Time.GetUtcNow().ToUnixTimeMilliseconds();
 
-    public static async Task<RelayHarness> StartAsync(string apiUrl, string? directory = null, Dictionary<string, string?>? settings = null, FakeTimeProvider? time = null)
+    public static async Task<RelayHarness> StartAsync(string apiUrl, string? directory = null, Dictionary<string, string?>? settings = null, FakeTimeProvider? time = null, Action<HostApplicationBuilder>? configure = null)
     {
         directory ??= TempDirectory.Create();
         time ??= new FakeTimeProvider(DateTimeOffset.FromUnixTimeMilliseconds(1_764_000_000_000));
@@ -63,6 +63,7 @@ public sealed class RelayHarness : IAsyncDisposable
         builder.Services.AddSingleton<FakeTerminal>();
         builder.Services.AddSingleton<ITerminalStatusSource>(sp => sp.GetRequiredService<FakeTerminal>());
         builder.AddBroadcast();
+        configure?.Invoke(builder);
         var host = builder.Build();
         await host.StartAsync();
         return new RelayHarness(host, time, directory);

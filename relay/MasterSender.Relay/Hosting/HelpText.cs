@@ -55,7 +55,8 @@ public static class HelpText
                                      them up this often (default 00:00:02; 00:00:00.100 to 00:10:00).
           Signals:MaxOpenAge         An OPEN/ORDER_PLACED/INCREASE not sent within this age is expired, not sent; a position
                                      opened (server clock) longer ago than this never yields an OPEN (default 00:00:30).
-          Signals:MaxParallelDeliveries  Tickets delivered at once; each ticket stays in order (default 128).
+          Signals:MaxParallelDeliveries  Calls to the API at once, one ticket each; each ticket stays in order and
+                                     tickets take turns signal by signal (default 128, 1 to 256).
           Signals:MaxRetryDelay      Longest wait between delivery attempts while the API fails (default 00:00:30).
           Status:Port                Port of the status page on 127.0.0.1 (default {{StatusOptions.DefaultPort}}).
           Storage:Path               Data folder: outbox database, logs, protected keys (default: the user's local app data).

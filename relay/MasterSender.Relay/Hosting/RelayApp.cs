@@ -69,10 +69,6 @@ public static class RelayApp
             : context.Request.Path.StartsWithSegments("/api/events") ? LogEventLevel.Verbose
             : LogEventLevel.Debug);
         app.MapStatusPage();
-
-        var delivery = app.Services.GetRequiredService<DeliveryService>();
-        var pipeline = app.Services.GetRequiredService<MasterSender.Core.Pipeline.SignalPipeline>();
-        pipeline.Committed += (login, signals) => delivery.Notify(login, signals.Select(signal => signal.MasterTicket));
         return app;
     }
 
