@@ -83,6 +83,9 @@ public static class RelayApp
             // Polly logs every quick retry with the exception's stack trace (about 200 lines for one failed login). The
             // relay writes one line per failed call with its cause (login, signal, status report), so Polly says nothing.
             .MinimumLevel.Override("Polly", LogEventLevel.Fatal)
+            // The host's own "Hosting failed to start" repeats, with a stack trace, a failure RelayRunner reports in
+            // one line (StartFailure: the stack only when the failure was not foreseen).
+            .Filter.ByExcluding(IsHostStartFailure)
             .Enrich.FromLogContext();
         if (configuration is not null)
         {
@@ -117,6 +120,12 @@ public static class RelayApp
                         formatProvider: System.Globalization.CultureInfo.InvariantCulture);
                 }));
     }
+
+    private static bool IsHostStartFailure(LogEvent logEvent) =>
+        logEvent.Level == LogEventLevel.Error
+        && logEvent.MessageTemplate.Text == "Hosting failed to start"
+        && logEvent.Properties.TryGetValue("SourceContext", out var source)
+        && source is ScalarValue { Value: "Microsoft.Extensions.Hosting.Internal.Host" };
 
     private static IDataProtectionBuilder ProtectKeysWithDpapiWhenAvailable(this IDataProtectionBuilder builder) =>
         OperatingSystem.IsWindows() ? builder.ProtectKeysWithDpapi() : builder;

@@ -70,17 +70,22 @@ public static partial class RelayRunner
                     return ExitStartFailed;
                 }
 
+                Exception? startFailure;
                 await using (app)
                 {
-                    if (!await RunOnceAsync(app, instance, demo, dataFolder))
-                    {
-                        return ExitStartFailed;
-                    }
-
-                    if (!app.Services.GetRequiredService<PageSettings>().RestartRequested)
+                    startFailure = await RunOnceAsync(app, instance, demo);
+                    if (startFailure is null && !app.Services.GetRequiredService<PageSettings>().RestartRequested)
                     {
                         return 0;
                     }
+                }
+
+                // Reported once the host is disposed: its log file is written in blocks, and a second writer on the
+                // same file before that flush would interleave the two.
+                if (startFailure is not null)
+                {
+                    await StartFailure.ReportAsync(startFailure, dataFolder);
+                    return ExitStartFailed;
                 }
 
                 await Console.Out.WriteLineAsync("Restarting with the settings saved on the status page.");
@@ -96,8 +101,8 @@ public static partial class RelayRunner
         }
     }
 
-    /// <summary>Starts, says where the page is, runs until stopped; false when it could not start.</summary>
-    private static async Task<bool> RunOnceAsync(WebApplication app, SingleInstanceLock instance, Demo.DemoSetup? demo, string dataFolder)
+    /// <summary>Starts, says where the page is, runs until stopped; the failure when it could not start.</summary>
+    private static async Task<Exception?> RunOnceAsync(WebApplication app, SingleInstanceLock instance, Demo.DemoSetup? demo)
     {
         try
         {
@@ -107,8 +112,7 @@ public static partial class RelayRunner
         catch (Exception exception)
 #pragma warning restore CA1031
         {
-            await StartFailure.ReportAsync(exception, dataFolder);
-            return false;
+            return exception;
         }
 
         var pageUrl = PageUrl(app);
@@ -123,7 +127,7 @@ public static partial class RelayRunner
         }
 
         await app.WaitForShutdownAsync();
-        return true;
+        return null;
     }
 
     public static string PageUrl(WebApplication app)
