@@ -11,14 +11,14 @@ namespace MasterSender.Broadcast;
 /// </summary>
 public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session, ApiClient api, ApiHealth health, IOptions<SignalOptions> options, TimeProvider time, ILogger<SignalSender> log)
 {
-    private readonly SignalOptions settings = options.Value;
+    private readonly SignalOptions _settings = options.Value;
 
     public async Task<DeliveryOutcome> DeliverAsync(OutboxSignal signal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(signal);
         if (Expired(signal) is { } age)
         {
-            var reason = $"not sent: {age.TotalSeconds:0.#} s old when it could be sent, over Signals:MaxOpenAge ({settings.MaxOpenAge.TotalSeconds:0.#} s)";
+            var reason = $"not sent: {age.TotalSeconds:0.#} s old when it could be sent, over Signals:MaxOpenAge ({_settings.MaxOpenAge.TotalSeconds:0.#} s)";
             await outbox.MarkExpiredAsync(signal.Id, reason).ConfigureAwait(false);
             LogExpired(signal.Action, signal.Ticket, signal.IdempotencyKey, (long)age.TotalMilliseconds);
             return new(OutboxState.Expired);
@@ -78,7 +78,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         }
 
         var age = TimeSpan.FromMilliseconds(time.GetUtcNow().ToUnixTimeMilliseconds() - signal.DetectedAtMs);
-        return age > settings.MaxOpenAge ? age : null;
+        return age > _settings.MaxOpenAge ? age : null;
     }
 
     private async Task<DeliveryOutcome> RetryLaterAsync(OutboxSignal signal, int attempts, string error)
@@ -100,7 +100,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
 
     private long? LastChanceMs(OutboxSignal signal) =>
         SignalActionNames.TryParse(signal.Action, out var action) && action.CanExpire()
-            ? signal.DetectedAtMs + (long)settings.MaxOpenAge.TotalMilliseconds - 1_000
+            ? signal.DetectedAtMs + (long)_settings.MaxOpenAge.TotalMilliseconds - 1_000
             : null;
 
     /// <summary>1 s, 2 s, 4 s … capped at Signals:MaxRetryDelay, with ±20 % jitter so many tickets do not retry in step.</summary>
@@ -109,7 +109,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
 #pragma warning disable CA5394 // Jitter, not security.
         var jitter = 0.8 + (Random.Shared.NextDouble() * 0.4);
 #pragma warning restore CA5394
-        var seconds = Math.Min(settings.MaxRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(attempts - 1, 16)));
+        var seconds = Math.Min(_settings.MaxRetryDelay.TotalSeconds, Math.Pow(2, Math.Min(attempts - 1, 16)));
         return TimeSpan.FromSeconds(seconds * jitter);
     }
 

@@ -25,20 +25,20 @@ public interface ITokenStore
 
 public sealed class InMemoryTokenStore : ITokenStore
 {
-    private volatile string? token;
-    private volatile ApiCredentials? credentials;
+    private volatile string? _token;
+    private volatile ApiCredentials? _credentials;
 
     public string? Token
     {
-        get => token;
-        set => token = value;
+        get => _token;
+        set => _token = value;
     }
 
     public ApiCredentials? Credentials
     {
-        get => credentials;
-        set => credentials = value;
+        get => _credentials;
+        set => _credentials = value;
     }
 
-    public string? Username => credentials?.Username;
+    public string? Username => _credentials?.Username;
 }
