@@ -21,10 +21,6 @@ internal sealed partial class SessionManager
     // While the disk refuses writes, a resync per failed commit would have the EA send its whole state in a loop.
     private static readonly TimeSpan StoreFailureResyncEvery = TimeSpan.FromSeconds(1);
 
-    // resync's reason after a failed store (docs/protocol.md). The EA sends a snapshot for any reason but
-    // unknown_session; this one tells its log, and whoever reads a capture, that the relay's disk was the cause.
-    private const string StorageFailedReason = "storage_failed";
-
     private readonly Dictionary<string, PeerSession> _sessions = [];
     private readonly Dictionary<string, PeerNotes> _notes = [];
     private readonly IngressOptions _options;
@@ -357,7 +353,7 @@ internal sealed partial class SessionManager
         }
 
         peer.ResyncDue = false;
-        RequestSnapshot(peer, now, StorageFailedReason, force: true);
+        RequestSnapshot(peer, now, ResyncReasons.StorageFailed, force: true);
     }
 
     private void RequestSnapshot(PeerSession peer, long now, string reason, bool force = false)

@@ -398,4 +398,8 @@ public static class ResyncReasons
 {
     public const string SeqGap = "seq_gap";
     public const string UnknownSession = "unknown_session";
+
+    /// <summary>After a failed store. The EA sends a snapshot for any reason but unknown_session; this one tells its
+    /// log, and whoever reads a capture, that the relay's disk was the cause, not a lost message.</summary>
+    public const string StorageFailed = "storage_failed";
 }
