@@ -6,9 +6,9 @@ using MasterSender.Benchmarks.Scenarios;
 namespace MasterSender.Benchmarks;
 
 /// <summary>
-/// `apart [--samples N] [--published EXE]`: only the scenarios that run the relay as its own process (trade → API,
-/// the burst, trailing), with the relay's CPU time for each, in about half a minute: for iterating on the relay's CPU
-/// cost without the whole bench.
+/// `apart [--samples N] [--published EXE]`: only the scenarios that run the terminal side, the relay and the sandbox
+/// API as three processes (trade → API, the burst, trailing), with the relay's CPU time for each, in about a minute:
+/// for iterating on the relay's CPU cost and latency without the whole bench.
 /// </summary>
 internal static class ApartRun
 {
@@ -18,21 +18,24 @@ internal static class ApartRun
     {
         ArgumentNullException.ThrowIfNull(options);
         var build = options.PublishedRelay is { } exe ? RelayBuild.Published(exe) : RelayBuild.FrameworkDependent();
-        Console.WriteLine($"relay as its own process ({build.Name}) on {MachineInfo.Current().Describe()}");
-        await using (var rig = await RelayRig.StartAsync(new RelayRigOptions { Wire = true, Process = build }))
+        Console.WriteLine($"MasterSender bench (apart) on {MachineInfo.Current().Describe()}");
+        Console.WriteLine($"relay measured: {build.Describe()}; the terminal side and the sandbox API each in a process of their own");
+        await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build, Wire = true }))
         {
             var toApi = await TradeToApiScenario.RunAsync(rig, options.Samples, TradeSeed);
             var summary = new LatencySummary(toApi.TotalMs);
-            Print("trade -> API", toApi.Work, string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms"));
+            Print($"trade -> API ({toApi.TotalMs.Count} changes, {toApi.Superseded} superseded)", toApi.Work,
+                string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms, p99.9 {summary.P999:0.000} ms, max {summary.Max:0.000} ms"));
         }
 
-        await using (var rig = await RelayRig.StartAsync(new RelayRigOptions { Process = build }))
+        await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build }))
         {
             var burst = await BurstScenario.RunAsync(rig);
-            Print($"burst of {burst.Opens}", burst.Work, string.Create(CultureInfo.InvariantCulture, $"all at the API after {burst.AllReceivedMs:0.0} ms"));
+            var each = new LatencySummary(burst.PerSignalMs);
+            Print($"burst of {burst.Opens}", burst.Work, string.Create(CultureInfo.InvariantCulture, $"all at the API after {burst.AllReceivedMs:0.0} ms (each open -> API p50 {each.P50:0.0} ms, p99 {each.P99:0.0} ms)"));
         }
 
-        await using (var rig = await RelayRig.StartAsync(new RelayRigOptions { OpenPositions = TrailingScenario.Positions, Process = build }))
+        await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build, OpenPositions = TrailingScenario.Positions }))
         {
             var trailing = await TrailingScenario.RunAsync(rig);
             Print("trailing", trailing.Work, trailing.Converged
@@ -43,8 +46,6 @@ internal static class ApartRun
         return 0;
     }
 
-    private static void Print(string scenario, RelayWork? work, string outcome) =>
-        Console.WriteLine(work is null
-            ? $"{scenario}: {outcome}"
-            : string.Create(CultureInfo.InvariantCulture, $"{scenario}: {outcome}; relay CPU {work.Cpu.TotalMilliseconds:#,0} ms, {work.SignalsSent:#,0} signals, {work.Frames:#,0} frames: {work.MicrosecondsPerSignal:#,0} us per signal, {work.MicrosecondsPerFrame:#,0.0} us per frame"));
+    private static void Print(string scenario, RelayWork work, string outcome) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{scenario}: {outcome}; relay CPU {work.Cpu.TotalMilliseconds:#,0} ms, {work.SignalsSent:#,0} signals, {work.Frames:#,0} frames: {work.MicrosecondsPerSignal:#,0} us per signal, {work.MicrosecondsPerFrame:#,0.0} us per frame"));
 }

@@ -51,12 +51,6 @@ internal static class Findings
 
         results.Latencies.Add(new("trade change -> signal built (ingress + book, back to back)", built, new($"p99 <= {SignalBuiltP99Ms} ms", built.P99 <= SignalBuiltP99Ms), "trade change -> signal built"));
         results.Latencies.Add(new($"trade change -> received by loopback API (random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps; {m.TradeToApi.Superseded} superseded)", toApi, new($"p99 <= {TradeToApiP99Ms} ms", toApi.P99 <= TradeToApiP99Ms), "trade change -> API (whole relay)"));
-        if (m.TradeToApi.UntilCommittedMs.Count > 0)
-        {
-            results.Latencies.Add(new("  of which change -> committed to the SQLite outbox", new(m.TradeToApi.UntilCommittedMs)));
-            results.Latencies.Add(new("  of which committed -> received by the API (delivery)", new(m.TradeToApi.CommittedToApiMs)));
-        }
-
         results.Latencies.Add(new($"burst: {m.Burst.Opens} opens at once, each open -> API", new(m.Burst.PerSignalMs)));
         results.Latencies.Add(new($"API 50 ms away: {m.DistantApi.Tickets} tickets at once, each -> API", new(m.DistantApi.PerSignalMs)));
         results.Latencies.Add(new($"  same, Signals:MaxParallelDeliveries={m.NarrowParallel}", new(m.DistantApiNarrow.PerSignalMs)));
@@ -70,9 +64,7 @@ internal static class Findings
         results.Latencies.Add(new("seed design: 50 ms poller, change -> detected", seed, PlotLabel: "seed design: 50 ms poller"));
 
         results.Figures.Add(new($"burst: all {m.Burst.Opens} opens received by the API",
-            m.Burst.AllCommittedMs is { } committed
-                ? $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms (all committed to the outbox after {Numbers.Ms(committed)} ms)"
-                : $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms",
+            $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms",
             new($"<= {BurstAllMs} ms", m.Burst.AllReceivedMs <= BurstAllMs)));
         results.Figures.Add(new($"outage: {m.Outage.Opens} opens into a {m.Outage.OutageSeconds:0} s API outage (every answer 503)",
             string.Create(CultureInfo.InvariantCulture, $"{m.Outage.Expired} expired; all at the API {Numbers.Ms(m.Outage.AllReceivedAfterRecoveryMs)} ms after it answered again ({m.Outage.FailedAnswers:#,0} answers were 503)"),
@@ -118,13 +110,8 @@ internal static class Findings
 
     /// <summary>The relay process's CPU time over a whole scenario, and that time shared out per signal delivered
     /// and per frame read (each division counts all of the CPU, so the two do not add up).</summary>
-    private static void AddWork(BenchResults results, string build, string scenario, RelayWork? work)
+    private static void AddWork(BenchResults results, string build, string scenario, RelayWork work)
     {
-        if (work is null)
-        {
-            return;
-        }
-
         results.Figures.Add(new($"{scenario}: relay process CPU time ({build})",
             string.Create(CultureInfo.InvariantCulture, $"{work.Cpu.TotalMilliseconds:#,0} ms for {work.SignalsSent:#,0} signals delivered and {work.Frames:#,0} frames read: {work.MicrosecondsPerSignal:#,0} us per signal, {work.MicrosecondsPerFrame:#,0.0} us per frame")));
     }
