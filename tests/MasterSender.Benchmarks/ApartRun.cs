@@ -7,8 +7,9 @@ namespace MasterSender.Benchmarks;
 
 /// <summary>
 /// `apart [--samples N] [--published EXE]`: only the scenarios that run the terminal side, the relay and the sandbox
-/// API as three processes (trade → API, the burst, trailing), with the relay's CPU time for each, in about a minute:
-/// for iterating on the relay's CPU cost and latency without the whole bench.
+/// API as three processes (trade → API, the burst, trailing), with the relay's CPU time for each, then the relay's CPU
+/// per state message and per signal, in under a minute: for iterating on the relay's CPU cost and latency without the
+/// whole bench.
 /// </summary>
 internal static class ApartRun
 {
@@ -20,6 +21,12 @@ internal static class ApartRun
         var build = options.PublishedRelay is { } exe ? RelayBuild.Published(exe) : RelayBuild.FrameworkDependent();
         Console.WriteLine($"MasterSender bench (apart) on {MachineInfo.Current().Describe()}");
         Console.WriteLine($"relay measured: {build.Describe()}; the terminal side and the sandbox API each in a process of their own");
+        if (await MachineLoad.SettleAsync(Progress.BusyShare, TimeSpan.FromSeconds(20)) is > Progress.BusyShare and var busy)
+        {
+            Console.WriteLine($"The machine is busy: other processes use {busy:0%} of the CPU; figures will be disturbed.");
+        }
+
+        var load = MachineLoad.Now();
         await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build, Wire = true }))
         {
             var toApi = await TradeToApiScenario.RunAsync(rig, options.Samples, TradeSeed);
@@ -40,7 +47,18 @@ internal static class ApartRun
             var trailing = await TrailingScenario.RunAsync(rig);
             Print("trailing", trailing.Work, trailing.Converged
                 ? string.Create(CultureInfo.InvariantCulture, $"converged {trailing.ConvergedAfter.TotalMilliseconds:0} ms after the last move; {trailing.SentPerSecond:0} signals/s sent")
-                : string.Create(CultureInfo.InvariantCulture, $"not converged ({trailing.PendingAtEnd:#,0} pending); {trailing.SentPerSecond:0} signals/s sent"));
+                : string.Create(CultureInfo.InvariantCulture, $"not converged within {trailing.Grace.TotalSeconds:0.#} s of the last move ({trailing.PendingAtEnd:#,0} pending); {trailing.SentPerSecond:0} signals/s sent"));
+        }
+
+        // The machine-independent figures: the relay's CPU per state message that changes nothing and per signal
+        // delivered one at a time (IdleRelayProcessScenario; its sandbox API and simulator in this process, as only
+        // the relay's own CPU is read there).
+        var idle = await IdleRelayProcessScenario.RunAsync(build);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"relay CPU: {idle.Cpu.MicrosecondsPerStateMessage:0.0} us per state message ingested ({idle.Cpu.StateMessages:#,0}), {idle.Cpu.MicrosecondsPerSignal:#,0} us per signal delivered ({idle.Cpu.Signals:#,0}, one at a time)"));
+        if (MachineLoad.Now().OthersSince(load) is { } others)
+        {
+            Console.WriteLine($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": figures are disturbed, run again on a quiet machine" : "")}.");
         }
 
         return 0;

@@ -49,7 +49,8 @@ if (args.Length > 0 && args[0] is "cpu")
 }
 
 // Only the scenarios with the terminal side, the relay and the sandbox API in three processes (trade -> API, burst,
-// trailing) and the relay's CPU time for each:   ... -- apart [--samples N] [--published EXE]
+// trailing) and the relay's CPU time for each, then its CPU per state message and per signal:
+//   ... -- apart [--samples N] [--published EXE]
 if (args.Length > 0 && args[0] is "apart")
 {
     return BenchOptions.Parse(args[1..]) is { } apart ? await ApartRun.RunAsync(apart) : 2;
