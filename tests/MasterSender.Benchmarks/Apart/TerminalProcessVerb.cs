@@ -41,7 +41,8 @@ internal static class TerminalProcessVerb
         var tickets = Enumerable.Range(0, positions).Select(i => Open(terminal, i).Ticket).ToList();
         var rounds = 0;
         using var side = await TerminalSide.ConnectAsync(terminal, port, wire);
-        var output = Console.Out;
+        // Buffered, flushed once per command: the relay may still be delivering the command's last changes.
+        await using var output = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
         await output.WriteLineAsync("connected " + string.Join(' ', tickets));
         await output.FlushAsync();
 
