@@ -113,21 +113,37 @@ internal sealed class ApartRig : IAsyncDisposable
         return new RelayWork(cpu, frames, counts.Sent);
     }
 
-    /// <summary>Waits until every ticket's change tagged <paramref name="tag"/> (or a newer one) is at the API.</summary>
+    /// <summary>Waits until every ticket's change tagged <paramref name="tag"/> (or a newer one) is at the API. Looks
+    /// at each arrival once: this runs while the relay is still delivering, on the same cores.</summary>
     public async Task<bool> WaitUntilReachedAsync(int start, IReadOnlyCollection<long> tickets, int tag, TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        while (!StateReached.AllReached(Arrivals.Since(start), tickets, tag))
+        var waiting = tickets.ToHashSet();
+        var seen = start;
+        while (true)
         {
+            var fresh = Arrivals.Since(seen);
+            seen += fresh.Count;
+            foreach (var arrival in fresh)
+            {
+                if (SlTag.From(arrival.Sl) >= tag)
+                {
+                    waiting.Remove(arrival.Ticket);
+                }
+            }
+
+            if (waiting.Count == 0)
+            {
+                return true;
+            }
+
             if (clock.Elapsed > timeout)
             {
                 return false;
             }
 
-            await Arrivals.WaitForCountAsync(Arrivals.Count + 1, TimeSpan.FromMilliseconds(100));
+            await Arrivals.WaitForCountAsync(seen + 1, TimeSpan.FromMilliseconds(100));
         }
-
-        return true;
     }
 
     public async ValueTask DisposeAsync()

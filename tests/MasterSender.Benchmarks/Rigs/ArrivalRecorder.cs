@@ -77,7 +77,7 @@ internal sealed class ArrivalRecorder : IDisposable
     {
         lock (_gate)
         {
-            return _arrivals.Skip(start).ToList();
+            return _arrivals.GetRange(start, _arrivals.Count - start);
         }
     }
 
