@@ -48,15 +48,23 @@ internal static class TerminalProcessVerb
 
         while (await Console.In.ReadLineAsync() is { } command)
         {
-            var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            var lines = words switch
+            List<string> lines;
+            switch (command.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             {
-                ["open", var n] => OpenAll(side, int.Parse(n, CultureInfo.InvariantCulture)),
-                ["modify", var ticket, var count, var gap, var seed, var tag] => await ModifyAsync(side, long.Parse(ticket, CultureInfo.InvariantCulture), int.Parse(count, CultureInfo.InvariantCulture), double.Parse(gap, CultureInfo.InvariantCulture), int.Parse(seed, CultureInfo.InvariantCulture), int.Parse(tag, CultureInfo.InvariantCulture)),
-                ["trail", var duration, var period] => await TrailAsync(side, tickets, rounds, TimeSpan.FromMilliseconds(int.Parse(duration, CultureInfo.InvariantCulture)), TimeSpan.FromMilliseconds(int.Parse(period, CultureInfo.InvariantCulture))),
-                _ => throw new InvalidOperationException($"unknown command '{command}'"),
-            };
-            rounds += lines.Count(line => line.StartsWith("round ", StringComparison.Ordinal));
+                case ["open", var count]:
+                    lines = OpenAll(side, Int(count));
+                    break;
+                case ["modify", var ticket, var count, var maxGapMs, var seed, var firstTag]:
+                    lines = await ModifyAsync(side, long.Parse(ticket, CultureInfo.InvariantCulture), Int(count), double.Parse(maxGapMs, CultureInfo.InvariantCulture), Int(seed), Int(firstTag));
+                    break;
+                case ["trail", var durationMs, var periodMs]:
+                    lines = await TrailAsync(side, tickets, rounds + 1, TimeSpan.FromMilliseconds(Int(durationMs)), TimeSpan.FromMilliseconds(Int(periodMs)));
+                    rounds += lines.Count - 1; // every line but the last, "done", is a round
+                    break;
+                default:
+                    throw new InvalidOperationException($"unknown command '{command}'");
+            }
+
             foreach (var line in lines)
             {
                 await output.WriteLineAsync(line);
@@ -100,7 +108,7 @@ internal static class TerminalProcessVerb
         return [.. changedAt.Select(at => Invariant($"changed {at}")), "done"];
     }
 
-    private static async Task<List<string>> TrailAsync(TerminalSide side, IReadOnlyList<long> tickets, int roundsBefore, TimeSpan duration, TimeSpan period)
+    private static async Task<List<string>> TrailAsync(TerminalSide side, IReadOnlyList<long> tickets, int firstRound, TimeSpan duration, TimeSpan period)
     {
         var roundAt = new List<(int Round, long At)>();
         using var timer = new PeriodicTimer(period);
@@ -108,7 +116,7 @@ internal static class TerminalProcessVerb
         var clock = Stopwatch.StartNew();
         while (clock.Elapsed < duration && await timer.WaitForNextTickAsync())
         {
-            var round = roundsBefore + roundAt.Count + 1;
+            var round = firstRound + roundAt.Count;
             roundAt.Add((round, Stopwatch.GetTimestamp()));
             foreach (var ticket in tickets)
             {
@@ -123,6 +131,8 @@ internal static class TerminalProcessVerb
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static int Int(string word) => int.Parse(word, CultureInfo.InvariantCulture);
 
     private static bool TryParse(IReadOnlyList<string> args, out int port, out int positions, out bool wire)
     {
