@@ -25,10 +25,12 @@ internal static class BenchRun
         var n = options.Samples;
         Console.WriteLine($"MasterSender bench on {results.Machine.Describe()}");
         Console.WriteLine($"{n} samples per latency path after {TradeToApiScenario.Warmup:#,0} warm-up changes (the seed poller takes {SeedSamples(n)}: each costs ~60 ms).");
-        // Trade -> API, the burst and trailing run the relay as users run it, in its own process, so its CPU time is
-        // its own; the rest run it inside the bench, where its commits can be stamped.
+        // Trade -> API, the burst and trailing run three processes as on a trader's machine (terminal side, the relay
+        // as users run it, sandbox API), so the relay's CPU time is its own and no two programs share a thread pool or
+        // a GC; the distant API and the outage run the relay inside the bench, whose sandbox faults they drive.
         var relayBuild = options.PublishedRelay is { } exe ? RelayBuild.Published(exe) : RelayBuild.FrameworkDependent();
-        Console.WriteLine($"Each relay scenario runs on a fresh relay: trade -> API, the burst and trailing on the relay as its own process ({relayBuild.Name}), the sandbox API and the terminal side in the bench's; the others inside the bench's process.");
+        Console.WriteLine($"Relay measured: {relayBuild.Describe()}.");
+        Console.WriteLine("Each relay scenario runs on a fresh relay: trade -> API, the burst and trailing with the terminal side, the relay and the sandbox API each in its own process; the distant API and the outage inside the bench's process.");
         if (await MachineLoad.SettleAsync(Progress.BusyShare, TimeSpan.FromSeconds(20)) is > Progress.BusyShare and var busy)
         {
             Console.WriteLine($"The machine is busy: other processes use {busy:0%} of the CPU; figures will be disturbed.");
@@ -47,15 +49,15 @@ internal static class BenchRun
         }
 
         var toApi = await progress.RunAsync("trade change -> loopback API, single trades at random times",
-            () => WithRigAsync(new RelayRigOptions { Wire = true, Process = relayBuild }, relay => TradeToApiScenario.RunAsync(relay, n, TradeSeed)));
-        var burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => WithRigAsync(new RelayRigOptions { Process = relayBuild }, BurstScenario.RunAsync));
+            () => WithApartRigAsync(new ApartRigOptions { Relay = relayBuild, Wire = true }, relay => TradeToApiScenario.RunAsync(relay, n, TradeSeed)));
+        var burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => WithApartRigAsync(new ApartRigOptions { Relay = relayBuild }, BurstScenario.RunAsync));
 
         var distant = await progress.RunAsync("API 50 ms away, 100 tickets at once",
             () => WithRigAsync(new RelayRigOptions { OpenPositions = DistantApiScenario.Tickets, ApiDelay = DistantApiScenario.ApiDelay }, DistantApiScenario.RunAsync));
         var distantNarrow = await progress.RunAsync($"API 50 ms away, MaxParallelDeliveries={NarrowParallel}",
             () => WithRigAsync(new RelayRigOptions { OpenPositions = DistantApiScenario.Tickets, ApiDelay = DistantApiScenario.ApiDelay, MaxParallelDeliveries = NarrowParallel }, DistantApiScenario.RunAsync));
         var trailing = await progress.RunAsync($"trailing: {TrailingScenario.Positions:#,0} SL/TP every 50 ms for {TrailingScenario.Duration.TotalSeconds:0} s",
-            () => WithRigAsync(new RelayRigOptions { OpenPositions = TrailingScenario.Positions, Process = relayBuild }, TrailingScenario.RunAsync));
+            () => WithApartRigAsync(new ApartRigOptions { Relay = relayBuild, OpenPositions = TrailingScenario.Positions }, TrailingScenario.RunAsync));
 
         var outage = await progress.RunAsync($"{OutageScenario.Opens} opens into a {OutageScenario.Outage.TotalSeconds:0} s API outage (503)",
             () => WithRigAsync(new RelayRigOptions(), OutageScenario.RunAsync));
@@ -97,6 +99,12 @@ internal static class BenchRun
     private static async Task<T> WithRigAsync<T>(RelayRigOptions options, Func<RelayRig, Task<T>> scenario)
     {
         await using var rig = await RelayRig.StartAsync(options);
+        return await scenario(rig);
+    }
+
+    private static async Task<T> WithApartRigAsync<T>(ApartRigOptions options, Func<ApartRig, Task<T>> scenario)
+    {
+        await using var rig = await ApartRig.StartAsync(options);
         return await scenario(rig);
     }
 

@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Running;
 using MasterSender.Benchmarks;
+using MasterSender.Benchmarks.Apart;
 using MasterSender.Benchmarks.Rigs;
 using MasterSender.Benchmarks.Scenarios;
 
@@ -14,14 +15,14 @@ if (args.Length > 0 && args[0] is "outage")
 }
 
 // The trailing-stop scenario alone (issue 15: converge within 0.5 s of the last move): ... -- trailing [N] [P]
-//   (N runs, default 1; P: Signals:MaxParallelDeliveries, default the relay's)
+//   (N runs, default 1; P: Signals:MaxParallelDeliveries, default the relay's; three processes as in "apart")
 if (args.Length > 0 && args[0] is "trailing")
 {
     var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
     int? parallel = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : null;
     for (var run = 0; run < runs; run++)
     {
-        await using var rig = await MasterSender.Benchmarks.Rigs.RelayRig.StartAsync(new MasterSender.Benchmarks.Rigs.RelayRigOptions { OpenPositions = TrailingScenario.Positions, MaxParallelDeliveries = parallel });
+        await using var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = RelayBuild.FrameworkDependent(), OpenPositions = TrailingScenario.Positions, MaxParallelDeliveries = parallel });
         var trailing = await TrailingScenario.RunAsync(rig);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var end = trailing.Converged
@@ -47,11 +48,23 @@ if (args.Length > 0 && args[0] is "cpu")
     return 0;
 }
 
-// Only the scenarios with the relay as its own process (trade -> API, burst, trailing) and its CPU time for each:
+// Only the scenarios with the terminal side, the relay and the sandbox API in three processes (trade -> API, burst,
+// trailing) and the relay's CPU time for each, then its CPU per state message and per signal:
 //   ... -- apart [--samples N] [--published EXE]
 if (args.Length > 0 && args[0] is "apart")
 {
     return BenchOptions.Parse(args[1..]) is { } apart ? await ApartRun.RunAsync(apart) : 2;
+}
+
+// The two other programs of those scenarios, each in its own process, started by the bench (Apart/*Verb.cs).
+if (args.Length > 0 && args[0] is SandboxProcessVerb.Verb)
+{
+    return await SandboxProcessVerb.RunAsync();
+}
+
+if (args.Length > 0 && args[0] is TerminalProcessVerb.Verb)
+{
+    return await TerminalProcessVerb.RunAsync(args[1..]);
 }
 
 if (args.Length > 0 && args[0] is "bench" or "latency")

@@ -29,7 +29,10 @@ internal static class Findings
     public const double TradeToApiP99Ms = 3;
     public const double MedianBelowPoller = 20;
     public const double SustainedPerSecond = 20_000;
-    public const double BurstAllMs = 250;
+    /// <summary>Issue 15's targets, to hold on a slow 2-core VPS: a 500-burst at the API within 100 ms, a trailing
+    /// grid at its last SL/TP within 0.5 s of the last move.</summary>
+    public const double BurstAllMs = 100;
+    public const double TrailingConvergedMs = 500;
     public const double IdleWorkingSetMb = 50;
     public const double PageListeningMs = 200;
 
@@ -51,12 +54,6 @@ internal static class Findings
 
         results.Latencies.Add(new("trade change -> signal built (ingress + book, back to back)", built, new($"p99 <= {SignalBuiltP99Ms} ms", built.P99 <= SignalBuiltP99Ms), "trade change -> signal built"));
         results.Latencies.Add(new($"trade change -> received by loopback API (random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps; {m.TradeToApi.Superseded} superseded)", toApi, new($"p99 <= {TradeToApiP99Ms} ms", toApi.P99 <= TradeToApiP99Ms), "trade change -> API (whole relay)"));
-        if (m.TradeToApi.UntilCommittedMs.Count > 0)
-        {
-            results.Latencies.Add(new("  of which change -> committed to the SQLite outbox", new(m.TradeToApi.UntilCommittedMs)));
-            results.Latencies.Add(new("  of which committed -> received by the API (delivery)", new(m.TradeToApi.CommittedToApiMs)));
-        }
-
         results.Latencies.Add(new($"burst: {m.Burst.Opens} opens at once, each open -> API", new(m.Burst.PerSignalMs)));
         results.Latencies.Add(new($"API 50 ms away: {m.DistantApi.Tickets} tickets at once, each -> API", new(m.DistantApi.PerSignalMs)));
         results.Latencies.Add(new($"  same, Signals:MaxParallelDeliveries={m.NarrowParallel}", new(m.DistantApiNarrow.PerSignalMs)));
@@ -70,9 +67,7 @@ internal static class Findings
         results.Latencies.Add(new("seed design: 50 ms poller, change -> detected", seed, PlotLabel: "seed design: 50 ms poller"));
 
         results.Figures.Add(new($"burst: all {m.Burst.Opens} opens received by the API",
-            m.Burst.AllCommittedMs is { } committed
-                ? $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms (all committed to the outbox after {Numbers.Ms(committed)} ms)"
-                : $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms",
+            $"{Numbers.Ms(m.Burst.AllReceivedMs)} ms",
             new($"<= {BurstAllMs} ms", m.Burst.AllReceivedMs <= BurstAllMs)));
         results.Figures.Add(new($"outage: {m.Outage.Opens} opens into a {m.Outage.OutageSeconds:0} s API outage (every answer 503)",
             string.Create(CultureInfo.InvariantCulture, $"{m.Outage.Expired} expired; all at the API {Numbers.Ms(m.Outage.AllReceivedAfterRecoveryMs)} ms after it answered again ({m.Outage.FailedAnswers:#,0} answers were 503)"),
@@ -118,13 +113,8 @@ internal static class Findings
 
     /// <summary>The relay process's CPU time over a whole scenario, and that time shared out per signal delivered
     /// and per frame read (each division counts all of the CPU, so the two do not add up).</summary>
-    private static void AddWork(BenchResults results, string build, string scenario, RelayWork? work)
+    private static void AddWork(BenchResults results, string build, string scenario, RelayWork work)
     {
-        if (work is null)
-        {
-            return;
-        }
-
         results.Figures.Add(new($"{scenario}: relay process CPU time ({build})",
             string.Create(CultureInfo.InvariantCulture, $"{work.Cpu.TotalMilliseconds:#,0} ms for {work.SignalsSent:#,0} signals delivered and {work.Frames:#,0} frames read: {work.MicrosecondsPerSignal:#,0} us per signal, {work.MicrosecondsPerFrame:#,0.0} us per frame")));
     }
@@ -150,6 +140,6 @@ internal static class Findings
             t.Converged
                 ? string.Create(CultureInfo.InvariantCulture, $"{t.ConvergedAfter.TotalMilliseconds:#,0} ms after the last change ({t.PendingAtEnd:#,0} pending, {t.IngressBacklog:#,0} changes not yet signals)")
                 : string.Create(CultureInfo.InvariantCulture, $"not within {t.Grace.TotalSeconds:0} s ({t.PendingAtEnd:#,0} pending, {t.IngressBacklog:#,0} changes not yet signals)"),
-            new("keeps up", t.KeptUp)));
+            new($"keeps up, <= {TrailingConvergedMs} ms", t.KeptUp && t.ConvergedAfter.TotalMilliseconds <= TrailingConvergedMs)));
     }
 }

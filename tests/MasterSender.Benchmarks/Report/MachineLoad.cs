@@ -22,8 +22,8 @@ internal sealed class MachineLoad
     public static MachineLoad Now()
     {
         using var self = Process.GetCurrentProcess();
-        // The relay processes the bench started are its own work too.
-        return new MachineLoad(ReadProcStat(), self.TotalProcessorTime + Rigs.RelayProcess.CpuOfAll());
+        // The processes the bench started (relays, sandbox API, terminal side) are its own work too.
+        return new MachineLoad(ReadProcStat(), self.TotalProcessorTime + Rigs.OwnProcesses.CpuOfAll());
     }
 
     /// <summary>
@@ -46,7 +46,7 @@ internal sealed class MachineLoad
         }
     }
 
-    /// <summary>Share of all cores used outside this process and its relay processes since <paramref name="start"/> (0..1); null off Linux.</summary>
+    /// <summary>Share of all cores used outside this process and the processes it started since <paramref name="start"/> (0..1); null off Linux.</summary>
     public double? OthersSince(MachineLoad start)
     {
         ArgumentNullException.ThrowIfNull(start);

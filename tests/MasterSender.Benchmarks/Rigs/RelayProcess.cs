@@ -12,6 +12,17 @@ internal sealed record RelayBuild(string Name, string FileName, IReadOnlyList<st
         new("dotnet MasterSender.Relay.dll", "dotnet", [Path.Combine(AppContext.BaseDirectory, "MasterSender.Relay.dll")]);
 
     public static RelayBuild Published(string exe) => new("published " + Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(exe))), exe, []);
+
+    /// <summary>Which relay is measured: its name, file, version (with the source commit when the build knew it) and
+    /// when it was built, so a figure can be traced to the code it measured.</summary>
+    public string Describe()
+    {
+        var file = LeadingArguments.Count > 0 ? LeadingArguments[0] : FileName;
+        var version = FileVersionInfo.GetVersionInfo(file).ProductVersion;
+        var built = File.GetLastWriteTimeUtc(file);
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{Name} ({file}{(string.IsNullOrEmpty(version) ? "" : ", version " + version)}, built {built:yyyy-MM-dd HH:mm} UTC)");
+    }
 }
 
 /// <summary>The signal counts of the relay's page (<c>/api/status</c>, <c>signals</c>).</summary>
@@ -25,10 +36,6 @@ internal sealed record RelaySignalCounts(long Produced, long Sent, long Pending,
 internal sealed partial class RelayProcess : IAsyncDisposable
 {
     public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-
-    // Every relay process the bench started, so the machine-load note counts their CPU as the bench's own.
-    private static readonly HashSet<RelayProcess> Live = [];
-    private static TimeSpan s_finishedCpu;
 
     private readonly Process _process;
     private readonly string _folder;
@@ -71,10 +78,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         var clock = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the relay process.");
         var relay = new RelayProcess(process, folder);
-        lock (Live)
-        {
-            Live.Add(relay);
-        }
+        OwnProcesses.Track(process);
 
         try
         {
@@ -85,21 +89,6 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         {
             await relay.DisposeAsync();
             throw;
-        }
-    }
-
-    /// <summary>CPU time of every relay process the bench started, running or ended.</summary>
-    public static TimeSpan CpuOfAll()
-    {
-        lock (Live)
-        {
-            var total = s_finishedCpu;
-            foreach (var relay in Live)
-            {
-                total += relay.CpuTimeOrZero();
-            }
-
-            return total;
         }
     }
 
@@ -163,14 +152,7 @@ internal sealed partial class RelayProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        lock (Live)
-        {
-            if (Live.Remove(this))
-            {
-                s_finishedCpu += CpuTimeOrZero();
-            }
-        }
-
+        OwnProcesses.Untrack(_process);
         try
         {
             _process.Kill(entireProcessTree: true);
@@ -184,18 +166,6 @@ internal sealed partial class RelayProcess : IAsyncDisposable
         _process.Dispose();
         Page?.Dispose();
         TempFolder.TryDelete(_folder);
-    }
-
-    private TimeSpan CpuTimeOrZero()
-    {
-        try
-        {
-            return CpuTime();
-        }
-        catch (InvalidOperationException)
-        {
-            return TimeSpan.Zero;
-        }
     }
 
     private async Task AwaitRunningAsync(Stopwatch clock)

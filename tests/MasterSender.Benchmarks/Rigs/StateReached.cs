@@ -44,10 +44,22 @@ internal sealed class StateReached
         return low < arrivals.Count ? arrivals[low].Timestamp : null;
     }
 
-    /// <summary>True once every ticket in <paramref name="tickets"/> has received <paramref name="tag"/> (or later).</summary>
-    public static bool AllReached(IEnumerable<Arrival> arrivals, IEnumerable<long> tickets, int tag)
+    /// <summary>The stamp at which the last of <paramref name="tickets"/> received <paramref name="tag"/> (or later):
+    /// the moment the API held all of them; null while one has not.</summary>
+    public static long? AllAt(IEnumerable<Arrival> arrivals, IEnumerable<long> tickets, int tag)
     {
-        var reached = arrivals.Where(a => SlTag.From(a.Sl) >= tag).Select(a => a.Ticket).ToHashSet();
-        return tickets.All(reached.Contains);
+        var reached = new StateReached(arrivals);
+        long latest = 0;
+        foreach (var ticket in tickets)
+        {
+            if (reached.At(ticket, tag) is not { } at)
+            {
+                return null;
+            }
+
+            latest = Math.Max(latest, at);
+        }
+
+        return latest;
     }
 }

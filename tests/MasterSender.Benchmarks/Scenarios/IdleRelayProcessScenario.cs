@@ -43,7 +43,7 @@ internal static class IdleRelayProcessScenario
     {
         ArgumentNullException.ThrowIfNull(build);
         await using var sandbox = await SandboxHost.StartAsync();
-        using var arrivals = new ArrivalRecorder(sandbox.State);
+        using var arrivals = ArrivalRecorder.Of(sandbox.State);
         var clock = Stopwatch.StartNew();
         await using var relay = await RelayProcess.StartAsync(build, sandbox.Url);
         await RelayProcess.PollAsync(relay.LoggedInAsync, "the relay process logging in to the sandbox API");
