@@ -17,6 +17,9 @@ internal sealed class Replies
 
     public void Send(OutboundFrame frame) => _pending.Add(frame);
 
+    /// <summary>True when the turn has replies to send.</summary>
+    public bool Any => _pending.Count > 0;
+
     /// <summary>Hands every pending reply to <paramref name="send"/> and forgets them, even when sending throws (the
     /// next socket must not inherit replies addressed to the dead one's routing ids).</summary>
     public void Flush(Action<OutboundFrame> send)

@@ -24,10 +24,16 @@ internal sealed class RouterEndpoint : IDisposable
 {
     private readonly RouterSocket _router = new();
     private readonly NetMQQueue<Action> _work = new();
+    // Publishes the books' views that turns without replies left touched (BookViews); enabled while some are.
+    private readonly NetMQTimer _viewTimer = new(BookViews.PublishEvery) { Enable = false };
     private readonly NetMQPoller _poller;
     private readonly IngressLoop _loop;
     private readonly Action<Exception> _onFailed;
     private readonly Action<OutboundFrame> _send;
+    // The last sender's routing id and its hex form, reused while one EA sends a run of messages (the usual case):
+    // a new string per message was a measurable share of the poller's work. Owner: the poller thread.
+    private byte[] _lastIdentity = [];
+    private string _lastPeerId = "";
     // 1 once disposed. StopAsync, Dispose and a rebuild may each dispose it, from their own threads, and Post checks it
     // from timer threads: an atomic flag, not an owner's field.
     private int _disposed;
@@ -54,7 +60,8 @@ internal sealed class RouterEndpoint : IDisposable
 
         _router.ReceiveReady += (_, _) => DrainInbound();
         _work.ReceiveReady += (_, _) => DrainWork();
-        _poller = [_router, _work];
+        _viewTimer.Elapsed += (_, _) => PublishViews();
+        _poller = [_router, _work, _viewTimer];
     }
 
     /// <summary>The private port the front door connects to.</summary>
@@ -136,11 +143,18 @@ internal sealed class RouterEndpoint : IDisposable
         var message = new NetMQMessage();
         for (var i = 0; i < PollerTurn.MaxInboundMessages && _router.TryReceiveMultipartMessage(ref message, 2); i++)
         {
-            var identity = message[0].ToByteArray();
+            // NetMQ gives each received frame its own exact-size copy (Msg.CloneData), so the buffers are ours to keep.
+            var identity = message[0].Buffer;
+            if (!identity.AsSpan().SequenceEqual(_lastIdentity))
+            {
+                _lastIdentity = identity;
+                _lastPeerId = Convert.ToHexString(identity);
+            }
+
             _loop.OnFrame(new InboundFrame(
-                Convert.ToHexString(identity),
-                identity,
-                message.FrameCount == 2 ? message[1].ToByteArray() : null,
+                _lastPeerId,
+                _lastIdentity,
+                message.FrameCount == 2 ? message[1].Buffer : null,
                 message.FrameCount - 1));
             message.Clear();
         }
@@ -160,8 +174,18 @@ internal sealed class RouterEndpoint : IDisposable
 
     private void EndTurn()
     {
-        _loop.EndTurn();
+        if (_loop.EndTurn())
+        {
+            _viewTimer.Enable = true; // no-op while it runs: the views wait at most one interval
+        }
+
         _loop.Replies.Flush(_send);
+    }
+
+    private void PublishViews()
+    {
+        _viewTimer.Enable = false;
+        _loop.Run(_loop.PublishViews);
     }
 
     // A peer that vanished or stopped reading loses its reply; it will reconnect and say hello again.
