@@ -275,8 +275,8 @@ internal sealed partial class SessionManager
             return;
         }
 
-        var current = _status.Current;
-        _status.Set(Connected(peer, book, current.Warning) with { LastMessageAtMs = now });
+        // peer.LastMessageAtMs is now already (OnSessionMessage set it): one new status, not a copy of it.
+        _status.Set(Connected(peer, book, _status.Current.Warning));
     }
 
     /// <summary>Asks every terminal whose book holds unconfirmed items to look them up; called every
