@@ -453,7 +453,7 @@ internal sealed partial class SessionManager
         PendingOrders = book.Orders.Count,
         TerminalPath = peer.Hello.Terminal.Path,
         DataPath = peer.Hello.Terminal.DataPath,
-        TerminalBuild = peer.Hello.Terminal.Build.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TerminalBuild = peer.TerminalBuild,
         EaVersion = peer.Hello.EaVersion,
         LastMessageAtMs = peer.LastMessageAtMs,
         Warning = warning,
