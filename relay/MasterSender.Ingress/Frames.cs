@@ -1,7 +1,8 @@
 namespace MasterSender.Ingress;
 
-/// <summary>One ROUTER message from a peer: its identity and its frames after the identity.</summary>
-internal readonly record struct InboundFrame(string PeerId, byte[] Identity, byte[]? Body, int FrameCount);
+/// <summary>One ROUTER message from a peer: its identity and its frames after the identity. <see cref="Body"/> (null
+/// unless the message is one frame) is NetMQ's receive buffer, valid only while the message is handled.</summary>
+internal readonly record struct InboundFrame(string PeerId, byte[] Identity, ReadOnlyMemory<byte>? Body, int FrameCount);
 
 /// <summary>A reply for one peer, sent by the socket thread.</summary>
 internal readonly record struct OutboundFrame(byte[] Identity, byte[] Body);

@@ -31,7 +31,7 @@ internal sealed class RouterEndpoint : IDisposable
     private readonly Action<Exception> _onFailed;
     private readonly Action<OutboundFrame> _send;
     // The last sender's routing id and its hex form, reused while one EA sends a run of messages (the usual case):
-    // a new string per message was a measurable share of the poller's work. Owner: the poller thread.
+    // a new string and array per message were a measurable share of the poller's work. Owner: the poller thread.
     private byte[] _lastIdentity = [];
     private string _lastPeerId = "";
     // 1 once disposed. StopAsync, Dispose and a rebuild may each dispose it, from their own threads, and Post checks it
@@ -140,23 +140,35 @@ internal sealed class RouterEndpoint : IDisposable
 
     private void DrainInbound()
     {
-        var message = new NetMQMessage();
-        for (var i = 0; i < PollerTurn.MaxInboundMessages && _router.TryReceiveMultipartMessage(ref message, 2); i++)
+        // One Msg for every part of every message: NetMQMessage would copy each part into a new array and frame.
+        var part = default(Msg);
+        part.InitEmpty();
+        try
         {
-            // NetMQ gives each received frame its own exact-size copy (Msg.CloneData), so the buffers are ours to keep.
-            var identity = message[0].Buffer;
-            if (!identity.AsSpan().SequenceEqual(_lastIdentity))
+            for (var i = 0; i < PollerTurn.MaxInboundMessages && _router.TryReceive(ref part, TimeSpan.Zero); i++)
             {
-                _lastIdentity = identity;
-                _lastPeerId = Convert.ToHexString(identity);
-            }
+                // The routing id, kept with its hex form while one EA sends a run of messages (the usual case).
+                if (!part.Slice().SequenceEqual(_lastIdentity))
+                {
+                    _lastIdentity = part.ToArray();
+                    _lastPeerId = Convert.ToHexString(_lastIdentity);
+                }
 
-            _loop.OnFrame(new InboundFrame(
-                _lastPeerId,
-                _lastIdentity,
-                message.FrameCount == 2 ? message[1].Buffer : null,
-                message.FrameCount - 1));
-            message.Clear();
+                // A message's parts arrive together, so the rest is there to read. A message is one part after the
+                // routing id; the session rules say what is wrong with any other count.
+                var parts = 0;
+                while (part.HasMore)
+                {
+                    _router.Receive(ref part);
+                    parts++;
+                }
+
+                _loop.OnFrame(new InboundFrame(_lastPeerId, _lastIdentity, parts == 1 ? part.SliceAsMemory() : null, parts));
+            }
+        }
+        finally
+        {
+            part.Close();
         }
 
         EndTurn();

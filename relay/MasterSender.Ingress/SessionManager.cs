@@ -73,13 +73,13 @@ internal sealed partial class SessionManager
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var notes = Notes(frame.PeerId, now);
-        if (frame.Body is null)
+        if (frame.Body is not { } body)
         {
             Malformed(frame, notes, now, $"a message must be one frame, this one had {frame.FrameCount}");
             return;
         }
 
-        var parsed = ProtocolReader.ReadEaMessage(frame.Body);
+        var parsed = ProtocolReader.ReadEaMessage(body.Span);
         if (parsed.Error is { } error)
         {
             if (error.Kind == ProtocolErrorKind.UnsupportedVersion && error.Type == "hello" && error.Session is { } session)
