@@ -30,11 +30,21 @@ public sealed record BookView(
 /// Publishes <see cref="BookView"/>s. The poller thread owns <see cref="_touched"/> and is the only writer of
 /// <see cref="_published"/>, which it replaces whole (an immutable map swapped by reference, as
 /// <see cref="TerminalStatusTracker"/> publishes the status); any thread reads it.
+/// A view copies the whole book, so it is not made after every turn: a turn that sends replies publishes (an EA that
+/// got an answer, and a test, find its earlier messages shown), the others leave their books touched for the
+/// endpoint's view timer (<see cref="PublishEvery"/>). A turn is often one message; copying a 1,000-position book
+/// after each of them was most of the poller's work while trailing.
 /// </summary>
 internal sealed class BookViews
 {
     private readonly HashSet<long> _touched = [];
     private ImmutableDictionary<long, BookView> _published = ImmutableDictionary<long, BookView>.Empty;
+
+    /// <summary>How stale a view may get while messages that need no reply keep coming (the page refreshes every second).</summary>
+    public static readonly TimeSpan PublishEvery = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Poller thread: some book changed since its view was published.</summary>
+    public bool HasUnpublished => _touched.Count > 0;
 
     /// <summary>The last published view of the account's book, or null when none is published yet.</summary>
     public BookView? Find(long login) => Volatile.Read(ref _published).GetValueOrDefault(login);

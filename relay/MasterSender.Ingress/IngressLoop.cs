@@ -19,6 +19,7 @@ internal sealed partial class IngressLoop
     private readonly IngressMetrics _metrics;
     private readonly ILogger _logger;
     private int _handledSinceCommit;
+    private bool _committedSinceViews;
 
     public IngressLoop(SessionManager sessions, SignalPipeline pipeline, IngressMetrics metrics, Replies replies, BookViews books, ILogger logger)
     {
@@ -81,17 +82,34 @@ internal sealed partial class IngressLoop
     public void PublishBook(long login) => Books.Touch(login);
 
     /// <summary>Commits what the turn staged, then publishes what readers see, before the endpoint sends the replies:
-    /// an EA that got an answer can rely on its earlier messages being stored, and a test or the page on seeing them.</summary>
-    public void EndTurn()
+    /// an EA that got an answer can rely on its earlier messages being stored, and a test or the page on seeing them.
+    /// So does a turn that committed signals or book changes: whoever sees them stored sees them shown. A turn of
+    /// messages that changed nothing stored (a price moved) leaves the books' views to <see cref="PublishViews"/>
+    /// (copying a book is the costly part); returns true when some view waits for it.</summary>
+    public bool EndTurn()
     {
         Commit();
-        Books.Publish(LoadedBook);
+        if (Replies.Any || _committedSinceViews)
+        {
+            PublishViews();
+        }
+
         _metrics.PublishPollerCounts(_sessions.ActiveSessions, _pipeline.SignalsProduced);
+        return Books.HasUnpublished;
+    }
+
+    /// <summary>Publishes a fresh view of every book touched since the last one: at the end of a turn with replies, and
+    /// when the endpoint's view timer fires.</summary>
+    public void PublishViews()
+    {
+        _committedSinceViews = false;
+        Books.Publish(LoadedBook);
     }
 
     private void Commit()
     {
         _handledSinceCommit = 0;
+        _committedSinceViews |= _pipeline.HasStaged;
         _sessions.CommitStaged();
     }
 

@@ -11,6 +11,9 @@ internal sealed class PeerSession(byte[] identity, Hello hello, long nowMs)
     public string Instance { get; } = hello.Instance;
     public long Login { get; } = hello.Account.Login;
     public Hello Hello { get; } = hello;
+
+    /// <summary>The terminal's build as the status shows it, formatted once: the status is rebuilt on every message.</summary>
+    public string TerminalBuild { get; } = hello.Terminal.Build.ToString(System.Globalization.CultureInfo.InvariantCulture);
     public long LastSeq { get; set; } = hello.Seq;
     public long LastMessageAtMs { get; set; } = nowMs;
 

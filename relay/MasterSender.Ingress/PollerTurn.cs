@@ -5,7 +5,8 @@ namespace MasterSender.Ingress;
 /// only thread that handles messages, commits them, runs the timers' work and sends replies, so whatever it does in a
 /// turn delays the rest: a flood from one EA must not hold back the first signal of a batch (commit), the replies
 /// (welcome, resync, heartbeat) or the sweep and lookups. Everything a turn staged is committed, published to the page
-/// and replied to at the end of the turn, before the next one starts.
+/// and replied to at the end of the turn, before the next one starts (a turn that neither replied nor stored anything,
+/// only moved prices, leaves the page's book view to a timer at most <see cref="BookViews.PublishEvery"/> later).
 /// </summary>
 internal static class PollerTurn
 {

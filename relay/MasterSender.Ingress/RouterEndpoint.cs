@@ -24,10 +24,16 @@ internal sealed class RouterEndpoint : IDisposable
 {
     private readonly RouterSocket _router = new();
     private readonly NetMQQueue<Action> _work = new();
+    // Publishes the books' views that turns without replies left touched (BookViews); enabled while some are.
+    private readonly NetMQTimer _viewTimer = new(BookViews.PublishEvery) { Enable = false };
     private readonly NetMQPoller _poller;
     private readonly IngressLoop _loop;
     private readonly Action<Exception> _onFailed;
     private readonly Action<OutboundFrame> _send;
+    // The last sender's routing id and its hex form, reused while one EA sends a run of messages (the usual case):
+    // a new string and array per message were a measurable share of the poller's work. Owner: the poller thread.
+    private byte[] _lastIdentity = [];
+    private string _lastPeerId = "";
     // 1 once disposed. StopAsync, Dispose and a rebuild may each dispose it, from their own threads, and Post checks it
     // from timer threads: an atomic flag, not an owner's field.
     private int _disposed;
@@ -54,7 +60,8 @@ internal sealed class RouterEndpoint : IDisposable
 
         _router.ReceiveReady += (_, _) => DrainInbound();
         _work.ReceiveReady += (_, _) => DrainWork();
-        _poller = [_router, _work];
+        _viewTimer.Elapsed += (_, _) => PublishViews();
+        _poller = [_router, _work, _viewTimer];
     }
 
     /// <summary>The private port the front door connects to.</summary>
@@ -133,16 +140,35 @@ internal sealed class RouterEndpoint : IDisposable
 
     private void DrainInbound()
     {
-        var message = new NetMQMessage();
-        for (var i = 0; i < PollerTurn.MaxInboundMessages && _router.TryReceiveMultipartMessage(ref message, 2); i++)
+        // One Msg for every part of every message: NetMQMessage would copy each part into a new array and frame.
+        var part = default(Msg);
+        part.InitEmpty();
+        try
         {
-            var identity = message[0].ToByteArray();
-            _loop.OnFrame(new InboundFrame(
-                Convert.ToHexString(identity),
-                identity,
-                message.FrameCount == 2 ? message[1].ToByteArray() : null,
-                message.FrameCount - 1));
-            message.Clear();
+            for (var i = 0; i < PollerTurn.MaxInboundMessages && _router.TryReceive(ref part, TimeSpan.Zero); i++)
+            {
+                // The routing id, kept with its hex form while one EA sends a run of messages (the usual case).
+                if (!part.Slice().SequenceEqual(_lastIdentity))
+                {
+                    _lastIdentity = part.ToArray();
+                    _lastPeerId = Convert.ToHexString(_lastIdentity);
+                }
+
+                // A message's parts arrive together, so the rest is there to read. A message is one part after the
+                // routing id; the session rules say what is wrong with any other count.
+                var parts = 0;
+                while (part.HasMore)
+                {
+                    _router.Receive(ref part);
+                    parts++;
+                }
+
+                _loop.OnFrame(new InboundFrame(_lastPeerId, _lastIdentity, parts == 1 ? part.SliceAsMemory() : null, parts));
+            }
+        }
+        finally
+        {
+            part.Close();
         }
 
         EndTurn();
@@ -160,8 +186,18 @@ internal sealed class RouterEndpoint : IDisposable
 
     private void EndTurn()
     {
-        _loop.EndTurn();
+        if (_loop.EndTurn())
+        {
+            _viewTimer.Enable = true; // no-op while it runs: the views wait at most one interval
+        }
+
         _loop.Replies.Flush(_send);
+    }
+
+    private void PublishViews()
+    {
+        _viewTimer.Enable = false;
+        _loop.Run(_loop.PublishViews);
     }
 
     // A peer that vanished or stopped reading loses its reply; it will reconnect and say hello again.

@@ -69,13 +69,13 @@ internal sealed partial class SessionManager
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
         var notes = Notes(frame.PeerId, now);
-        if (frame.Body is null)
+        if (frame.Body is not { } body)
         {
             Malformed(frame, notes, now, $"a message must be one frame, this one had {frame.FrameCount}");
             return;
         }
 
-        var parsed = ProtocolReader.ReadEaMessage(frame.Body);
+        var parsed = ProtocolReader.ReadEaMessage(body.Span);
         if (parsed.Error is { } error)
         {
             if (error.Kind == ProtocolErrorKind.UnsupportedVersion && error.Type == "hello" && error.Session is { } session)
@@ -271,8 +271,8 @@ internal sealed partial class SessionManager
             return;
         }
 
-        var current = _status.Current;
-        _status.Set(Connected(peer, book, current.Warning) with { LastMessageAtMs = now });
+        // peer.LastMessageAtMs is now already (OnSessionMessage set it): one new status, not a copy of it.
+        _status.Set(Connected(peer, book, _status.Current.Warning));
     }
 
     /// <summary>Asks every terminal whose book holds unconfirmed items to look them up; called every
@@ -449,7 +449,7 @@ internal sealed partial class SessionManager
         PendingOrders = book.Orders.Count,
         TerminalPath = peer.Hello.Terminal.Path,
         DataPath = peer.Hello.Terminal.DataPath,
-        TerminalBuild = peer.Hello.Terminal.Build.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        TerminalBuild = peer.TerminalBuild,
         EaVersion = peer.Hello.EaVersion,
         LastMessageAtMs = peer.LastMessageAtMs,
         Warning = warning,

@@ -24,6 +24,24 @@ public sealed class BookViewTests
     }
 
     [Fact]
+    public async Task A_price_move_that_needs_no_reply_and_stores_nothing_still_reaches_the_view()
+    {
+        await using var relay = await IngressHost.StartAsync();
+        var terminal = await relay.ConnectedSimulatorAsync();
+        var ticket = terminal.Open("EURUSD", PositionSide.Buy, 0.2, 1.08);
+        await relay.SignalsAsync(1);
+
+        // Views of turns without replies or commits are published by the endpoint's timer, not skipped.
+        terminal.Terminal.Tick(0.0042);
+        var moved = terminal.Terminal.Positions.Single(p => p.Ticket == ticket);
+        terminal.Send([new PositionUpdate { Session = terminal.Session, Seq = 0, Position = moved }]);
+        await Eventually.True(
+            () => relay.Ingress.Book(IngressHost.Login).Positions is [var shown] && shown.PriceCurrent == moved.PriceCurrent,
+            "the moved price in the view");
+        Assert.Single(relay.Journal.Signals);
+    }
+
+    [Fact]
     public async Task After_a_restart_the_stored_book_is_shown_before_any_terminal_connects()
     {
         var journal = new RecordingJournal();

@@ -68,7 +68,8 @@ public static class ProtocolReader
         {
             try
             {
-                message = JsonSerializer.Deserialize(utf8Json, type.Record) as T;
+                message = (type.Record.Type == typeof(PositionUpdate) ? PositionUpdateReader.TryRead(utf8Json) as T : null)
+                    ?? JsonSerializer.Deserialize(utf8Json, type.Record) as T;
             }
             catch (Exception exception) when (exception is JsonException or NotSupportedException)
             {
