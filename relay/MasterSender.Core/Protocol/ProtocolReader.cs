@@ -68,8 +68,7 @@ public static class ProtocolReader
         {
             try
             {
-                message = (type.Record.Type == typeof(PositionUpdate) ? PositionUpdateReader.TryRead(utf8Json) as T : null)
-                    ?? JsonSerializer.Deserialize(utf8Json, type.Record) as T;
+                message = JsonSerializer.Deserialize(utf8Json, type.Record) as T;
             }
             catch (Exception exception) when (exception is JsonException or NotSupportedException)
             {
