@@ -144,7 +144,7 @@ public sealed partial class DeliveryService : BackgroundService
             case TurnResult.Completed:
                 MakeReady(ended.Key, ignoreBackoff: false);
                 break;
-            case TurnResult.Empty when committedMeanwhile:
+            case TurnResult.Empty or TurnResult.CompletedLast when committedMeanwhile:
                 // Something was committed after the worker's last look at the queue.
                 MakeReady(ended.Key, ignoreBackoff: false);
                 break;
@@ -155,7 +155,7 @@ public sealed partial class DeliveryService : BackgroundService
                 RetryAt(_time.GetUtcNow().Add(_options.MaxRetryDelay).ToUnixTimeMilliseconds());
                 break;
             default:
-                // Empty: done until the next commit. HeldBack: the scan when the circuit closes finds it.
+                // Empty, CompletedLast: done until the next commit. HeldBack: the scan when the circuit closes finds it.
                 break;
         }
     }
@@ -328,7 +328,8 @@ public sealed partial class DeliveryService : BackgroundService
 
     private async Task<DeliveryEvent.TurnEnded> TurnAsync(TicketKey key, bool ignoreBackoff, CancellationToken stoppingToken)
     {
-        if (await NextToSendAsync(key, stoppingToken).ConfigureAwait(false) is not { } head)
+        var (head, moreQueued) = await NextToSendAsync(key, stoppingToken).ConfigureAwait(false);
+        if (head is null)
         {
             return new(key, TurnResult.Empty);
         }
@@ -350,19 +351,21 @@ public sealed partial class DeliveryService : BackgroundService
         }
 
         Announce(head, outcome.State);
-        return new(key, TurnResult.Completed);
+        // A lone signal ends here: no second turn only to read an empty queue (a wake-up, a query and a hop each).
+        return new(key, moreQueued ? TurnResult.Completed : TurnResult.CompletedLast);
     }
 
-    private async Task<OutboxSignal?> NextToSendAsync(TicketKey key, CancellationToken stoppingToken)
+    private async Task<(OutboxSignal? Next, bool MoreQueued)> NextToSendAsync(TicketKey key, CancellationToken stoppingToken)
     {
-        var (next, superseded) = await _outbox.NextToSendAsync(key.Login, key.Ticket, stoppingToken).ConfigureAwait(false);
+        var found = await _outbox.NextToSendAsync(key.Login, key.Ticket, stoppingToken).ConfigureAwait(false);
+        var (next, superseded) = found;
         foreach (var old in superseded)
         {
             LogSuperseded(old.Action, old.Ticket, old.IdempotencyKey, next!.IdempotencyKey);
             Announce(old, OutboxState.Superseded);
         }
 
-        return next;
+        return (next, found.MoreQueued);
     }
 
     /// <summary>Tells <see cref="Completed"/>'s subscribers; one that throws is logged and delivery goes on, since the

@@ -18,14 +18,15 @@ public sealed partial class SqliteOutbox
     /// <summary>
     /// The signal of this ticket to send next, or null when its queue is empty. Changes it makes obsolete are marked
     /// superseded (returned, without bodies); the one sent inherits their attempts and retry time, so conflation never
-    /// bypasses a back-off.
+    /// bypasses a back-off. <see cref="NextSignal.MoreQueued"/> says whether anything was queued behind it when it was
+    /// read, so delivery need not read the ticket's queue once more only to find it empty.
     /// </summary>
     public async Task<NextSignal> NextToSendAsync(long login, long ticket, CancellationToken cancellationToken = default)
     {
-        var (head, runFollows) = Head(login, ticket);
+        var (head, runFollows, moreQueued) = Head(login, ticket);
         if (!runFollows)
         {
-            return new NextSignal(head, []);
+            return new NextSignal(head, []) { MoreQueued = moreQueued };
         }
 
         var queue = Peek(login, ticket);
@@ -38,12 +39,13 @@ public sealed partial class SqliteOutbox
         var superseded = last > 0
             ? await _outcomes.WriteAsync((connection, transaction) => Supersede(connection, transaction, login, ticket, queue, last)).WaitAsync(cancellationToken).ConfigureAwait(false)
             : [];
-        return new NextSignal(Fetch(queue[last].Id), superseded);
+        // Peek stops after the first row outside the run, or at the window, where more may follow unseen.
+        return new NextSignal(Fetch(queue[last].Id), superseded) { MoreQueued = queue.Count > last + 1 || queue.Count >= ConflationWindow };
     }
 
     /// <summary>The head of the ticket's queue, and whether a change it would be superseded by follows it: one query
     /// in the usual case, where nothing waits behind the head.</summary>
-    private (OutboxSignal? Head, bool RunFollows) Head(long login, long ticket)
+    private (OutboxSignal? Head, bool RunFollows, bool MoreQueued) Head(long login, long ticket)
     {
         using var connection = OpenForReading();
         using var command = connection.CreateCommand();
@@ -53,9 +55,9 @@ public sealed partial class SqliteOutbox
         var rows = Read(command);
         return rows.Count switch
         {
-            0 => (null, false),
-            1 => (rows[0], false),
-            _ => (rows[0], StateReplacingActions.Contains(rows[0].Action) && rows[1].Action == rows[0].Action),
+            0 => (null, false, false),
+            1 => (rows[0], false, false),
+            _ => (rows[0], StateReplacingActions.Contains(rows[0].Action) && rows[1].Action == rows[0].Action, true),
         };
     }
 
@@ -148,4 +150,9 @@ public sealed partial class SqliteOutbox
 }
 
 /// <summary>What a ticket's worker sends next (null: nothing), and the changes that made obsolete.</summary>
-public sealed record NextSignal(OutboxSignal? Next, IReadOnlyList<OutboxSignal> Superseded);
+public sealed record NextSignal(OutboxSignal? Next, IReadOnlyList<OutboxSignal> Superseded)
+{
+    /// <summary>Whether other signals of the ticket were pending behind <see cref="Next"/> when it was read. False is
+    /// only as of that read: a later commit wakes delivery for the ticket itself.</summary>
+    public bool MoreQueued { get; init; }
+}
