@@ -328,21 +328,28 @@ public sealed partial class DeliveryService : BackgroundService
 
     private async Task<DeliveryEvent.TurnEnded> TurnAsync(TicketKey key, bool ignoreBackoff, CancellationToken stoppingToken)
     {
-        var (head, moreQueued) = await NextToSendAsync(key, stoppingToken).ConfigureAwait(false);
-        if (head is null)
+        var found = await _outbox.NextToSendAsync(key.Login, key.Ticket, stoppingToken).ConfigureAwait(false);
+        if (found.Next is not { } next)
         {
             return new(key, TurnResult.Empty);
         }
 
-        if (head.NextAttemptAtMs > _time.GetUtcNow().ToUnixTimeMilliseconds() && !ignoreBackoff)
+        if (next.NextAttemptAtMs > _time.GetUtcNow().ToUnixTimeMilliseconds() && !ignoreBackoff)
         {
-            return new(key, TurnResult.Waiting, head.NextAttemptAtMs.Value);
+            return new(key, TurnResult.Waiting, next.NextAttemptAtMs.Value);
         }
 
-        var outcome = await _sender.DeliverAsync(head, stoppingToken).ConfigureAwait(false);
+        var outcome = await _sender.DeliverAsync(next, stoppingToken).ConfigureAwait(false);
         if (outcome.HeldBack)
         {
             return new(key, TurnResult.HeldBack);
+        }
+
+        // Every other outcome was written, and with it the run this signal replaced: now it is superseded.
+        foreach (var old in found.Superseded)
+        {
+            LogSuperseded(old.Action, old.Ticket, old.IdempotencyKey, next.IdempotencyKey);
+            Announce(old, OutboxState.Superseded);
         }
 
         if (outcome.State == OutboxState.Pending)
@@ -350,22 +357,9 @@ public sealed partial class DeliveryService : BackgroundService
             return new(key, TurnResult.Waiting, outcome.NextAttemptAtMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
-        Announce(head, outcome.State);
+        Announce(next, outcome.State);
         // A lone signal ends here: no second turn only to read an empty queue (a wake-up, a query and a hop each).
-        return new(key, moreQueued ? TurnResult.Completed : TurnResult.CompletedLast);
-    }
-
-    private async Task<(OutboxSignal? Next, bool MoreQueued)> NextToSendAsync(TicketKey key, CancellationToken stoppingToken)
-    {
-        var found = await _outbox.NextToSendAsync(key.Login, key.Ticket, stoppingToken).ConfigureAwait(false);
-        var (next, superseded) = found;
-        foreach (var old in superseded)
-        {
-            LogSuperseded(old.Action, old.Ticket, old.IdempotencyKey, next!.IdempotencyKey);
-            Announce(old, OutboxState.Superseded);
-        }
-
-        return (next, found.MoreQueued);
+        return new(key, found.MoreQueued ? TurnResult.Completed : TurnResult.CompletedLast);
     }
 
     /// <summary>Tells <see cref="Completed"/>'s subscribers; one that throws is logged and delivery goes on, since the
