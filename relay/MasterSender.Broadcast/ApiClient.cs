@@ -56,7 +56,7 @@ public sealed class ApiClient(IHttpClientFactory clients, ApiHealth health, Micr
             Content = new StringContent(canonicalBody, Encoding.UTF8, "application/json"),
         };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        request.Options.Set(SigningHandler.SignBody, true);
+        request.Options.Set(SigningHandler.SignedBody, canonicalBody);
         try
         {
             using var response = await SendAsync(request, "POST /signal/broadcast", cancellationToken).ConfigureAwait(false);

@@ -62,6 +62,21 @@ public static class BroadcastServiceCollectionExtensions
 
                 http.Timeout = Timeout.InfiniteTimeSpan; // The pipeline's timeouts rule, on the TimeProvider.
             });
+        // The handler lives as long as the relay (one connection pool, kept warm; a new one every two minutes, the
+        // factory's default, meant a fresh connection and TLS handshake for the next signal), and its connections are
+        // renewed every few minutes instead, so a changed DNS entry is still followed. No cookies (the API
+        // authenticates by bearer token: a cookie jar only costs a lookup per request) and no decompression (the API
+        // answers a few bytes). The system proxy stays: a VPS may need it.
+        client.SetHandlerLifetime(Timeout.InfiniteTimeSpan);
+        client.ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+        {
+            UseCookies = false,
+            AutomaticDecompression = System.Net.DecompressionMethods.None,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+        });
+        // The factory's logging handlers log at Information, which the relay filters out for this source, but still
+        // open a log scope per request: the relay's own lines (ApiHealth, SignalSender) say what it needs.
+        client.RemoveAllLoggers();
         client.AddResilienceHandler("central-api", ConfigurePipeline);
         client.AddHttpMessageHandler<SigningHandler>(); // Inside the pipeline: runs, and re-signs, once per attempt.
         return services;

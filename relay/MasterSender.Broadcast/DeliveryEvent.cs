@@ -6,8 +6,12 @@ internal readonly record struct TicketKey(long Login, long Ticket);
 /// <summary>What one worker's turn on a ticket came to; the dispatcher decides from it what the ticket needs next.</summary>
 internal enum TurnResult
 {
-    /// <summary>One signal left the pending state (sent, rejected, expired): the ticket may hold more.</summary>
+    /// <summary>One signal left the pending state (sent, rejected, expired) and more were queued behind it.</summary>
     Completed,
+
+    /// <summary>One signal left the pending state and none was queued behind it when the worker read the queue: the
+    /// ticket is done until a commit touches it again (one committed meanwhile is caught as for <see cref="Empty"/>).</summary>
+    CompletedLast,
 
     /// <summary>Nothing pending on the ticket when the worker looked.</summary>
     Empty,

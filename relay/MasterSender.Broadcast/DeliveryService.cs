@@ -144,7 +144,7 @@ public sealed partial class DeliveryService : BackgroundService
             case TurnResult.Completed:
                 MakeReady(ended.Key, ignoreBackoff: false);
                 break;
-            case TurnResult.Empty when committedMeanwhile:
+            case TurnResult.Empty or TurnResult.CompletedLast when committedMeanwhile:
                 // Something was committed after the worker's last look at the queue.
                 MakeReady(ended.Key, ignoreBackoff: false);
                 break;
@@ -155,7 +155,7 @@ public sealed partial class DeliveryService : BackgroundService
                 RetryAt(_time.GetUtcNow().Add(_options.MaxRetryDelay).ToUnixTimeMilliseconds());
                 break;
             default:
-                // Empty: done until the next commit. HeldBack: the scan when the circuit closes finds it.
+                // Empty, CompletedLast: done until the next commit. HeldBack: the scan when the circuit closes finds it.
                 break;
         }
     }
@@ -328,20 +328,28 @@ public sealed partial class DeliveryService : BackgroundService
 
     private async Task<DeliveryEvent.TurnEnded> TurnAsync(TicketKey key, bool ignoreBackoff, CancellationToken stoppingToken)
     {
-        if (await NextToSendAsync(key, stoppingToken).ConfigureAwait(false) is not { } head)
+        var found = await _outbox.NextToSendAsync(key.Login, key.Ticket, stoppingToken).ConfigureAwait(false);
+        if (found.Next is not { } next)
         {
             return new(key, TurnResult.Empty);
         }
 
-        if (head.NextAttemptAtMs > _time.GetUtcNow().ToUnixTimeMilliseconds() && !ignoreBackoff)
+        if (next.NextAttemptAtMs > _time.GetUtcNow().ToUnixTimeMilliseconds() && !ignoreBackoff)
         {
-            return new(key, TurnResult.Waiting, head.NextAttemptAtMs.Value);
+            return new(key, TurnResult.Waiting, next.NextAttemptAtMs.Value);
         }
 
-        var outcome = await _sender.DeliverAsync(head, stoppingToken).ConfigureAwait(false);
+        var outcome = await _sender.DeliverAsync(next, stoppingToken).ConfigureAwait(false);
         if (outcome.HeldBack)
         {
             return new(key, TurnResult.HeldBack);
+        }
+
+        // Every other outcome was written, and with it the run this signal replaced: now it is superseded.
+        foreach (var old in found.Superseded)
+        {
+            LogSuperseded(old.Action, old.Ticket, old.IdempotencyKey, next.IdempotencyKey);
+            Announce(old, OutboxState.Superseded);
         }
 
         if (outcome.State == OutboxState.Pending)
@@ -349,20 +357,9 @@ public sealed partial class DeliveryService : BackgroundService
             return new(key, TurnResult.Waiting, outcome.NextAttemptAtMs ?? _time.GetUtcNow().ToUnixTimeMilliseconds());
         }
 
-        Announce(head, outcome.State);
-        return new(key, TurnResult.Completed);
-    }
-
-    private async Task<OutboxSignal?> NextToSendAsync(TicketKey key, CancellationToken stoppingToken)
-    {
-        var (next, superseded) = await _outbox.NextToSendAsync(key.Login, key.Ticket, stoppingToken).ConfigureAwait(false);
-        foreach (var old in superseded)
-        {
-            LogSuperseded(old.Action, old.Ticket, old.IdempotencyKey, next!.IdempotencyKey);
-            Announce(old, OutboxState.Superseded);
-        }
-
-        return next;
+        Announce(next, outcome.State);
+        // A lone signal ends here: no second turn only to read an empty queue (a wake-up, a query and a hop each).
+        return new(key, found.MoreQueued ? TurnResult.Completed : TurnResult.CompletedLast);
     }
 
     /// <summary>Tells <see cref="Completed"/>'s subscribers; one that throws is logged and delivery goes on, since the

@@ -19,7 +19,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         if (Expired(signal) is { } age)
         {
             var reason = $"not sent: {age.TotalSeconds:0.#} s old when it could be sent, over Signals:MaxOpenAge ({_settings.MaxOpenAge.TotalSeconds:0.#} s)";
-            await outbox.MarkExpiredAsync(signal.Id, reason).ConfigureAwait(false);
+            await outbox.MarkExpiredAsync(signal, reason).ConfigureAwait(false);
             LogExpired(signal.Action, signal.Ticket, signal.IdempotencyKey, (long)age.TotalMilliseconds);
             return new(OutboxState.Expired);
         }
@@ -29,7 +29,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
         if (allowed is not null && allowed.Login != signal.Login)
         {
             var refusal = $"account {signal.Login} is not the account allowed for this user ({allowed.Login})";
-            await outbox.MarkRejectedAsync(signal.Id, signal.Attempts, refusal).ConfigureAwait(false);
+            await outbox.MarkRejectedAsync(signal, signal.Attempts, refusal).ConfigureAwait(false);
             LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, refusal);
             return new(OutboxState.Rejected);
         }
@@ -58,11 +58,11 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
             case BroadcastResult.Sent or BroadcastResult.Duplicate:
                 session.TokenAccepted();
                 var latency = time.GetUtcNow().ToUnixTimeMilliseconds() - signal.CreatedAtMs;
-                await outbox.MarkSentAsync(signal.Id, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null).ConfigureAwait(false);
+                await outbox.MarkSentAsync(signal, attempts, latency, outcome.Result == BroadcastResult.Duplicate ? "the API already had it (409 duplicate)" : null).ConfigureAwait(false);
                 LogSent(signal.Action, signal.Ticket, signal.IdempotencyKey, latency, attempts);
                 return new(OutboxState.Sent);
             case BroadcastResult.Rejected:
-                await outbox.MarkRejectedAsync(signal.Id, attempts, outcome.Message).ConfigureAwait(false);
+                await outbox.MarkRejectedAsync(signal, attempts, outcome.Message).ConfigureAwait(false);
                 LogRejected(signal.Action, signal.Ticket, signal.IdempotencyKey, outcome.Message);
                 return new(OutboxState.Rejected);
             default:
@@ -93,7 +93,7 @@ public sealed partial class SignalSender(SqliteOutbox outbox, ApiSession session
             delay = TimeSpan.FromMilliseconds(next - now);
         }
 
-        await outbox.RecordFailureAsync(signal.Id, attempts, error, next).ConfigureAwait(false);
+        await outbox.RecordFailureAsync(signal, attempts, error, next).ConfigureAwait(false);
         LogWillRetry(signal.Action, signal.Ticket, signal.IdempotencyKey, attempts, error, (long)delay.TotalMilliseconds);
         return new(OutboxState.Pending, next);
     }

@@ -8,21 +8,22 @@ namespace MasterSender.Broadcast;
 /// </summary>
 public sealed class SigningHandler(TimeProvider time) : DelegatingHandler
 {
-    public static readonly HttpRequestOptionsKey<bool> SignBody = new("MasterSender.SignBody");
+    /// <summary>The canonical body the request's content carries (as UTF-8): what is signed. Handed over as the string
+    /// rather than read back from the content, which copied and decoded the body again on every attempt.</summary>
+    public static readonly HttpRequestOptionsKey<string> SignedBody = new("MasterSender.SignedBody");
 
-    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (request.Options.TryGetValue(SignBody, out var sign) && sign && request.Content is not null)
+        if (request.Options.TryGetValue(SignedBody, out var body))
         {
             var token = request.Headers.Authorization?.Parameter ?? throw new InvalidOperationException("A signed request needs a bearer token.");
-            var body = await request.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
             var signed = new SignalSigner(time).SignCanonical(body, token);
             request.Headers.Remove("X-Timestamp");
             request.Headers.Remove("X-Signature");
-            request.Headers.Add("X-Timestamp", signed.Timestamp);
-            request.Headers.Add("X-Signature", signed.Signature);
+            request.Headers.TryAddWithoutValidation("X-Timestamp", signed.Timestamp);
+            request.Headers.TryAddWithoutValidation("X-Signature", signed.Signature);
         }
 
-        return await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return base.SendAsync(request, cancellationToken);
     }
 }

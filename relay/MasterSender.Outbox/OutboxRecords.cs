@@ -31,6 +31,11 @@ public sealed record OutboxSignal
 
     /// <summary>Commit to API acknowledgement, ms; null until sent.</summary>
     public long? LatencyMs { get; init; }
+
+    /// <summary>Not stored: set on the newest of a run of conflated changes (<see cref="SqliteOutbox.NextToSendAsync"/>),
+    /// the first id of the run it replaces. The write of this signal's outcome marks the run's older rows superseded
+    /// in the same transaction, so a send costs one outcome write, not two.</summary>
+    public long? RetiresFromId { get; init; }
 }
 
 /// <summary>How many signals are in each state, for the page.</summary>

@@ -16,34 +16,42 @@ public sealed partial class SqliteOutbox
     private static readonly HashSet<string> StateReplacingActions = new(StringComparer.Ordinal) { "MODIFY", "ORDER_MODIFIED" };
 
     /// <summary>
-    /// The signal of this ticket to send next, or null when its queue is empty. Changes it makes obsolete are marked
-    /// superseded (returned, without bodies); the one sent inherits their attempts and retry time, so conflation never
-    /// bypasses a back-off.
+    /// The signal of this ticket to send next, or null when its queue is empty. When a run of changes of the same
+    /// kind heads the queue, its newest goes, inheriting the run's attempts and retry time (conflation never bypasses
+    /// a back-off), and the older ones are returned as <see cref="NextSignal.Superseded"/>: they are marked so by the
+    /// write of the newest one's outcome (<see cref="OutboxSignal.RetiresFromId"/>), in the same transaction, so they
+    /// stay pending until that outcome is stored. <see cref="NextSignal.MoreQueued"/> says whether anything was queued
+    /// behind it when it was read, so delivery need not read the ticket's queue once more only to find it empty.
     /// </summary>
-    public async Task<NextSignal> NextToSendAsync(long login, long ticket, CancellationToken cancellationToken = default)
+    public Task<NextSignal> NextToSendAsync(long login, long ticket, CancellationToken cancellationToken = default)
     {
-        var (head, runFollows) = Head(login, ticket);
+        cancellationToken.ThrowIfCancellationRequested();
+        var (head, runFollows, moreQueued) = Head(login, ticket);
         if (!runFollows)
         {
-            return new NextSignal(head, []);
+            return Task.FromResult(new NextSignal(head, []) { MoreQueued = moreQueued });
         }
 
         var queue = Peek(login, ticket);
         if (queue.Count == 0)
         {
-            return new NextSignal(null, []);
+            return Task.FromResult(new NextSignal(null, []));
         }
 
         var last = RunEnd(queue);
-        var superseded = last > 0
-            ? await _outcomes.WriteAsync((connection, transaction) => Supersede(connection, transaction, login, ticket, queue, last)).WaitAsync(cancellationToken).ConfigureAwait(false)
-            : [];
-        return new NextSignal(Fetch(queue[last].Id), superseded);
+        var next = Fetch(queue[last].Id);
+        if (last > 0)
+        {
+            next = next with { Attempts = Math.Max(next.Attempts, queue[0].Attempts), NextAttemptAtMs = queue[0].NextAttemptAtMs, RetiresFromId = queue[0].Id };
+        }
+
+        // Peek stops after the first row outside the run, or at the window, where more may follow unseen.
+        return Task.FromResult(new NextSignal(next, ToBeSuperseded(login, ticket, queue, last)) { MoreQueued = queue.Count > last + 1 || queue.Count >= ConflationWindow });
     }
 
     /// <summary>The head of the ticket's queue, and whether a change it would be superseded by follows it: one query
     /// in the usual case, where nothing waits behind the head.</summary>
-    private (OutboxSignal? Head, bool RunFollows) Head(long login, long ticket)
+    private (OutboxSignal? Head, bool RunFollows, bool MoreQueued) Head(long login, long ticket)
     {
         using var connection = OpenForReading();
         using var command = connection.CreateCommand();
@@ -53,9 +61,9 @@ public sealed partial class SqliteOutbox
         var rows = Read(command);
         return rows.Count switch
         {
-            0 => (null, false),
-            1 => (rows[0], false),
-            _ => (rows[0], StateReplacingActions.Contains(rows[0].Action) && rows[1].Action == rows[0].Action),
+            0 => (null, false, false),
+            1 => (rows[0], false, false),
+            _ => (rows[0], StateReplacingActions.Contains(rows[0].Action) && rows[1].Action == rows[0].Action, true),
         };
     }
 
@@ -95,29 +103,39 @@ public sealed partial class SqliteOutbox
         return last;
     }
 
-    private List<OutboxSignal> Supersede(SqliteConnection connection, SqliteTransaction transaction, long login, long ticket, List<QueuedSignal> queue, int last)
+    private const string SupersedeSql = """
+        UPDATE signals SET state = 'superseded', last_error = $note, completed_at_ms = $now, next_attempt_at_ms = NULL
+        WHERE state = 'pending' AND login = $login AND ticket = $ticket AND id >= $first AND id < $survivor;
+        UPDATE signals SET attempts = $attempts, next_attempt_at_ms = $next WHERE id = $survivor;
+        """;
+
+    /// <summary>Marks the run <paramref name="survivor"/> replaces superseded and gives it the run's attempts and retry
+    /// time; part of the write of the survivor's outcome. The run is consecutive in the ticket's pending queue, and
+    /// only this ticket's one worker changes its pending rows, so an id range names exactly the run.</summary>
+    private void Retire(SqliteTransaction transaction, OutboxSignal survivor)
     {
-        var head = queue[0];
+        if (survivor.RetiresFromId is not { } first)
+        {
+            return;
+        }
+
+        // Prepared once on the outcome writer's connection: trailing retires a run with nearly every send.
+        var supersede = _outcomes.Statement(SupersedeSql, transaction);
+        supersede.Parameters.AddWithValue("$note", $"superseded by {survivor.IdempotencyKey}");
+        supersede.Parameters.AddWithValue("$now", NowMs());
+        supersede.Parameters.AddWithValue("$login", survivor.Login);
+        supersede.Parameters.AddWithValue("$ticket", survivor.Ticket);
+        supersede.Parameters.AddWithValue("$first", first);
+        supersede.Parameters.AddWithValue("$survivor", survivor.Id);
+        supersede.Parameters.AddWithValue("$attempts", survivor.Attempts);
+        supersede.Parameters.AddWithValue("$next", (object?)survivor.NextAttemptAtMs ?? DBNull.Value);
+        supersede.ExecuteNonQuery();
+    }
+
+    private List<OutboxSignal> ToBeSuperseded(long login, long ticket, List<QueuedSignal> queue, int last)
+    {
         var survivor = queue[last];
         var now = NowMs();
-        using var supersede = connection.CreateCommand();
-        supersede.Transaction = transaction;
-        // The run is consecutive in the ticket's pending queue, and only this ticket's one worker changes its pending
-        // rows, so an id range names exactly the run.
-        supersede.CommandText = """
-            UPDATE signals SET state = 'superseded', last_error = $note, completed_at_ms = $now, next_attempt_at_ms = NULL
-            WHERE state = 'pending' AND login = $login AND ticket = $ticket AND id >= $first AND id < $survivor;
-            UPDATE signals SET attempts = $attempts, next_attempt_at_ms = $next WHERE id = $survivor;
-            """;
-        supersede.Parameters.AddWithValue("$note", $"superseded by {survivor.Key}");
-        supersede.Parameters.AddWithValue("$now", now);
-        supersede.Parameters.AddWithValue("$login", login);
-        supersede.Parameters.AddWithValue("$ticket", ticket);
-        supersede.Parameters.AddWithValue("$first", head.Id);
-        supersede.Parameters.AddWithValue("$survivor", survivor.Id);
-        supersede.Parameters.AddWithValue("$attempts", Math.Max(survivor.Attempts, head.Attempts));
-        supersede.Parameters.AddWithValue("$next", (object?)head.NextAttemptAtMs ?? DBNull.Value);
-        supersede.ExecuteNonQuery();
         return queue.Take(last).Select(old => new OutboxSignal
         {
             Id = old.Id,
@@ -147,5 +165,11 @@ public sealed partial class SqliteOutbox
     private sealed record QueuedSignal(long Id, string Key, string Action, int Attempts, long? NextAttemptAtMs, long DetectedAtMs, long CreatedAtMs);
 }
 
-/// <summary>What a ticket's worker sends next (null: nothing), and the changes that made obsolete.</summary>
-public sealed record NextSignal(OutboxSignal? Next, IReadOnlyList<OutboxSignal> Superseded);
+/// <summary>What a ticket's worker sends next (null: nothing), and the changes it makes obsolete once its outcome is
+/// written.</summary>
+public sealed record NextSignal(OutboxSignal? Next, IReadOnlyList<OutboxSignal> Superseded)
+{
+    /// <summary>Whether other signals of the ticket were pending behind <see cref="Next"/> when it was read. False is
+    /// only as of that read: a later commit wakes delivery for the ticket itself.</summary>
+    public bool MoreQueued { get; init; }
+}

@@ -30,6 +30,48 @@ public sealed partial class SqliteOutbox
         return Read(command);
     }
 
+    /// <summary>The outcomes of a signal <see cref="NextToSendAsync"/> returned: each also retires the run the signal
+    /// replaces (<see cref="OutboxSignal.RetiresFromId"/>), in the same transaction.</summary>
+    public Task MarkSentAsync(OutboxSignal signal, int attempts, long latencyMs, string? note = null)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        return _outcomes.WriteAsync((_, transaction) =>
+        {
+            Retire(transaction, signal);
+            return Complete(transaction, signal.Id, OutboxState.Sent, attempts, note, latencyMs);
+        });
+    }
+
+    public Task MarkRejectedAsync(OutboxSignal signal, int attempts, string error)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        return _outcomes.WriteAsync((_, transaction) =>
+        {
+            Retire(transaction, signal);
+            return Complete(transaction, signal.Id, OutboxState.Rejected, attempts, error, null);
+        });
+    }
+
+    public Task MarkExpiredAsync(OutboxSignal signal, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        return _outcomes.WriteAsync((_, transaction) =>
+        {
+            Retire(transaction, signal);
+            return Complete(transaction, signal.Id, OutboxState.Expired, null, reason, null);
+        });
+    }
+
+    public Task RecordFailureAsync(OutboxSignal signal, int attempts, string error, long nextAttemptAtMs)
+    {
+        ArgumentNullException.ThrowIfNull(signal);
+        return _outcomes.WriteAsync((_, transaction) =>
+        {
+            Retire(transaction, signal);
+            return Failure(transaction, signal.Id, attempts, error, nextAttemptAtMs);
+        });
+    }
+
     public Task MarkSentAsync(long id, int attempts, long latencyMs, string? note = null) =>
         _outcomes.WriteAsync((_, transaction) => Complete(transaction, id, OutboxState.Sent, attempts, note, latencyMs));
 

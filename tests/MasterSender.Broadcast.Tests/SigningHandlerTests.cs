@@ -16,7 +16,7 @@ public sealed class SigningHandlerTests
         using var invoker = new SameRequestInvoker(handler);
         using var request = new HttpRequestMessage(HttpMethod.Post, "http://127.0.0.1/signal/broadcast") { Content = new StringContent("{\"a\":1}") };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", "tok");
-        request.Options.Set(SigningHandler.SignBody, true);
+        request.Options.Set(SigningHandler.SignedBody, "{\"a\":1}");
 
         (await invoker.SendAsync(request, CancellationToken.None)).Dispose();
         time.Advance(TimeSpan.FromMilliseconds(250));
