@@ -40,6 +40,9 @@ struct EmuSockets {
   unsigned long long bytesSent = 0;
   int connectFailures = 0;
   int badHandleCalls = 0;  // calls with a handle that is not open (e.g. SocketClose(0) after a failed OnInit)
+  // Wall time spent waiting inside SocketConnect/SocketRead: the part of a handler that blocks the terminal's thread.
+  // The harness adds it to the handler's own CPU time, so a busy machine preempting the test is not counted.
+  double blockedMs = 0;
 };
 inline EmuSockets &EmuSock() {
   static EmuSockets s;
@@ -98,7 +101,9 @@ inline bool SocketConnect(int socket, const string &server, uint port, uint time
   int rc = ::connect(s->fd, reinterpret_cast<sockaddr *>(&addr), sizeof addr);
   if (rc != 0 && errno == EINPROGRESS) {
     pollfd p{s->fd, POLLOUT, 0};
+    auto waitStart = std::chrono::steady_clock::now();
     rc = ::poll(&p, 1, int(timeout_receive_ms)) == 1 ? 0 : -1;
+    EmuSock().blockedMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waitStart).count();
     int err = 0;
     socklen_t len = sizeof err;
     if (rc == 0 && (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) rc = -1;
@@ -171,7 +176,8 @@ inline int SocketRead(int socket, MqlArray<uchar> &buffer, uint buffer_maxlen, u
     return -1;
   }
   int waitMs = timeout_ms == 0 ? 120000 : int(timeout_ms);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(waitMs);
+  auto waitStart = std::chrono::steady_clock::now();
+  auto deadline = waitStart + std::chrono::milliseconds(waitMs);
   for (;;) {
     int n = 0;
     if (ioctl(s->fd, FIONREAD, &n) == 0 && n >= int(buffer_maxlen)) break;
@@ -180,6 +186,7 @@ inline int SocketRead(int socket, MqlArray<uchar> &buffer, uint buffer_maxlen, u
     if (std::chrono::steady_clock::now() >= deadline) break;
     ::poll(nullptr, 0, 1);
   }
+  EmuSock().blockedMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waitStart).count();
   std::vector<uchar> tmp(buffer_maxlen);
   ssize_t got = ::recv(s->fd, tmp.data(), tmp.size(), MSG_DONTWAIT);
   if (got == 0) {
