@@ -14,15 +14,16 @@ if (args.Length > 0 && args[0] is "outage")
     return await OutageScenario.RunAloneAsync();
 }
 
-// The trailing-stop scenario alone (issue 15: converge within 0.5 s of the last move): ... -- trailing [N] [P]
+// The trailing-stop scenario alone (issue 15: converge within 0.5 s of the last move): ... -- trailing [N] [P] [--published EXE]
 //   (N runs, default 1; P: Signals:MaxParallelDeliveries, default the relay's; three processes as in "apart")
 if (args.Length > 0 && args[0] is "trailing")
 {
-    var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
-    int? parallel = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : null;
+    var (relay, rest) = RelayArgument(args[1..]);
+    var runs = rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    int? parallel = rest.Length > 1 ? int.Parse(rest[1], System.Globalization.CultureInfo.InvariantCulture) : null;
     for (var run = 0; run < runs; run++)
     {
-        await using var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = RelayBuild.FrameworkDependent(), OpenPositions = TrailingScenario.Positions, MaxParallelDeliveries = parallel });
+        await using var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = relay, OpenPositions = TrailingScenario.Positions, MaxParallelDeliveries = parallel });
         var trailing = await TrailingScenario.RunAsync(rig);
         var inv = System.Globalization.CultureInfo.InvariantCulture;
         var end = trailing.Converged
@@ -34,13 +35,15 @@ if (args.Length > 0 && args[0] is "trailing")
     return 0;
 }
 
-// Only the relay process's CPU per state message and per signal (issue 15): ... -- cpu [N]   (N runs, default 1)
+// Only the relay process's CPU per state message and per signal (issue 15): ... -- cpu [N] [--published EXE]
+//   (N runs, default 1; EXE: a published relay instead of the framework-dependent build)
 if (args.Length > 0 && args[0] is "cpu")
 {
-    var runs = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    var (relay, rest) = RelayArgument(args[1..]);
+    var runs = rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 1;
     for (var run = 0; run < runs; run++)
     {
-        var idle = await IdleRelayProcessScenario.RunAsync(RelayBuild.FrameworkDependent());
+        var idle = await IdleRelayProcessScenario.RunAsync(relay);
         Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
             $"relay process CPU time: {idle.Cpu.MicrosecondsPerStateMessage:0.0} us per state message, {idle.Cpu.MicrosecondsPerSignal:#,0} us per signal delivered; page listening after {idle.PageListeningIn.TotalMilliseconds:0} ms"));
     }
@@ -74,3 +77,15 @@ if (args.Length > 0 && args[0] is "bench" or "latency")
 
 BenchmarkSwitcher.FromAssembly(typeof(BookBenchmarks).Assembly).Run(args);
 return 0;
+
+// "--published EXE" anywhere in a verb's arguments: that relay instead of the framework-dependent build.
+static (RelayBuild Relay, string[] Others) RelayArgument(string[] arguments)
+{
+    var at = Array.IndexOf(arguments, "--published");
+    if (at < 0 || at + 1 >= arguments.Length)
+    {
+        return (RelayBuild.FrameworkDependent(), arguments);
+    }
+
+    return (RelayBuild.Published(arguments[at + 1]), [.. arguments[..at], .. arguments[(at + 2)..]]);
+}

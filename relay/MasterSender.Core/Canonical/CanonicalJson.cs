@@ -12,6 +12,10 @@ namespace MasterSender.Core.Canonical;
 /// </summary>
 public static class CanonicalJson
 {
+    // Printable ASCII but the two characters that take a backslash.
+    private static readonly System.Buffers.SearchValues<char> PlainAscii = System.Buffers.SearchValues.Create(
+        " !#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     public static string Serialize(object? value)
     {
         var output = new StringBuilder(256);
@@ -30,8 +34,13 @@ public static class CanonicalJson
             case bool flag: output.Append(flag ? "true" : "false"); break;
             case string text: WriteString(output, text); break;
             case double number: PythonFloat.Write(output, number); break;
-            case long or int or short or sbyte or ulong or uint or ushort or byte or BigInteger:
+            case long whole: output.Append(CultureInfo.InvariantCulture, $"{whole}"); break;
+            case int or short or sbyte or ulong or uint or ushort or byte or BigInteger:
                 output.Append(((IFormattable)value).ToString(null, CultureInfo.InvariantCulture));
+                break;
+            // Already in code-point order (a signal's payload): written as it is, without sorting a copy.
+            case SortedDictionary<string, object?> sorted when ReferenceEquals(sorted.Comparer, CodePointComparer.Instance):
+                WriteSorted(output, sorted);
                 break;
             case IReadOnlyDictionary<string, object?> map: WriteObject(output, map.Select(p => (p.Key, p.Value))); break;
             case IDictionary<string, object?> map: WriteObject(output, map.Select(p => (p.Key, p.Value))); break;
@@ -70,6 +79,26 @@ public static class CanonicalJson
         output.Append('}');
     }
 
+    private static void WriteSorted(StringBuilder output, SortedDictionary<string, object?> map)
+    {
+        output.Append('{');
+        var first = true;
+        foreach (var (key, item) in map)
+        {
+            if (!first)
+            {
+                output.Append(',');
+            }
+
+            first = false;
+            WriteString(output, key);
+            output.Append(':');
+            Write(output, item);
+        }
+
+        output.Append('}');
+    }
+
     private static void WriteArray(StringBuilder output, IEnumerable items)
     {
         output.Append('[');
@@ -92,6 +121,13 @@ public static class CanonicalJson
     private static void WriteString(StringBuilder output, string text)
     {
         output.Append('"');
+        // Most text (keys, symbols, tickets' comments) needs no escape: appended in one piece.
+        if (!text.AsSpan().ContainsAnyExcept(PlainAscii))
+        {
+            output.Append(text).Append('"');
+            return;
+        }
+
         foreach (var unit in text)
         {
             switch (unit)

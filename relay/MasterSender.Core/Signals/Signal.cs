@@ -1,3 +1,5 @@
+using MasterSender.Core.Canonical;
+
 namespace MasterSender.Core.Signals;
 
 /// <summary>
@@ -57,7 +59,8 @@ public sealed record Signal
     /// </summary>
     public SortedDictionary<string, object?> ToPayload()
     {
-        var payload = new SortedDictionary<string, object?>(StringComparer.Ordinal)
+        // In canonical (code-point) order, so CanonicalJson writes it without sorting again.
+        var payload = new SortedDictionary<string, object?>(CodePointComparer.Instance)
         {
             ["action"] = Action.ToWire(),
             ["idempotency_key"] = IdempotencyKey,

@@ -58,9 +58,11 @@ public sealed class SignalSignerTests
     [Fact]
     public void Signal_Payload_IsCanonicalAndParsesBack()
     {
-        var body = CanonicalJson.Serialize(SampleSignal().ToPayload());
+        // The payload is written in its own order (already code-point sorted); the parsed copy goes through sorting.
+        var body = CanonicalJson.Serialize((SampleSignal() with { Comment = "café \"q\" \\", Magic = -7 }).ToPayload());
 
-        Assert.StartsWith("{\"action\":\"OPEN\",\"comment\":\"caf\\u00e9\",", body, StringComparison.Ordinal);
+        Assert.StartsWith("{\"action\":\"OPEN\",\"comment\":\"caf\\u00e9 \\\"q\\\" \\\\\",", body, StringComparison.Ordinal);
+        Assert.Contains("\"magic\":-7,", body, StringComparison.Ordinal);
         Assert.Equal(body, CanonicalJson.Serialize(CanonicalJson.Parse(body)));
     }
 
