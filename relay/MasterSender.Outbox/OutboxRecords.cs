@@ -8,7 +8,9 @@ public enum OutboxState
     Rejected,
     Expired,
 
-    /// <summary>Not sent: a newer state of the same kind (MODIFY, ORDER_MODIFIED) for the ticket was queued behind it.</summary>
+    /// <summary>Not sent: a newer state of the same kind (MODIFY, ORDER_MODIFIED) for the ticket was queued behind it.
+    /// Only rows from before version 3 of the outbox: since then the newer change takes over the queued row instead
+    /// (<see cref="OutboxCounts.Replaced"/>).</summary>
     Superseded,
 }
 
@@ -38,5 +40,10 @@ public sealed record OutboxSignal
     public long? RetiresFromId { get; init; }
 }
 
-/// <summary>How many signals are in each state, for the page.</summary>
-public sealed record OutboxCounts(long Pending, long Sent, long Rejected, long Expired, long Superseded = 0);
+/// <summary>How many signals are in each state, for the page. <see cref="Replaced"/>: queued SL/TP changes a newer one
+/// took the row of before they were sent (never a row of their own); with <see cref="Superseded"/>, the changes not sent
+/// because a newer state of the same ticket went instead.</summary>
+public sealed record OutboxCounts(long Pending, long Sent, long Rejected, long Expired, long Superseded = 0)
+{
+    public long Replaced { get; init; }
+}

@@ -11,9 +11,26 @@ namespace MasterSender.Outbox;
 /// </summary>
 internal sealed class SignalWriter : IDisposable
 {
+    // A new SL/TP (or pending-order) change takes over the row of the same ticket's newest queued signal when that one
+    // is the same kind of change: a follower gets the newest state either way (docs/api-contract.md, "superseded"),
+    // and a trailing stop of 1,000 positions then rewrites 1,000 rows per commit instead of adding 1,000 rows to the
+    // pending indexes, each superseded later by a second write. Measured (issue 15, trailing, Native AOT relay, Intel
+    // Xeon 2-core VM): 2,700-3,300 signals sent per second instead of 800-1,900, converged 0.26-0.30 s after the last
+    // move instead of 0.55-1.0 s. The row keeps its attempts and retry time (a back-off is never bypassed) and counts
+    // what it absorbed; a send of the old content already under way is recorded by its outcome (SqliteOutbox.Delivery).
+    // OR IGNORE and the key test: a change already queued (a replayed commit) is left to the INSERT's ON CONFLICT,
+    // so it neither takes another row nor counts as absorbed.
+    private const string ReplaceQueuedSql = """
+        UPDATE OR IGNORE signals SET idempotency_key = $key, body = $body, detected_at_ms = $detected, created_at_ms = $now,
+            replaced = replaced + 1
+        WHERE id = (SELECT MAX(id) FROM signals WHERE state = 'pending' AND login = $login AND ticket = $ticket)
+          AND action = $action AND state = 'pending' AND idempotency_key <> $key
+        """;
+
     private readonly SqliteConnection _connection;
     private readonly SqliteCommand _insertSignal;
     private readonly SqliteCommand _upsertBook;
+    private readonly SqliteCommand _replaceQueued;
 
     public SignalWriter(SqliteConnection connection)
     {
@@ -43,14 +60,23 @@ internal sealed class SignalWriter : IDisposable
             _upsertBook.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
+        _replaceQueued = connection.CreateCommand();
+        _replaceQueued.CommandText = ReplaceQueuedSql;
+        foreach (var name in new[] { "$key", "$login", "$ticket", "$action", "$body", "$detected", "$now" })
+        {
+            _replaceQueued.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+
         _insertSignal.Prepare();
         _upsertBook.Prepare();
+        _replaceQueued.Prepare();
     }
 
     public void Commit(long login, IReadOnlyList<Signal> signals, string bookState, long now)
     {
         using var transaction = _connection.BeginTransaction();
         _insertSignal.Transaction = transaction;
+        _replaceQueued.Transaction = transaction;
         _upsertBook.Transaction = transaction;
         foreach (var signal in signals)
         {
@@ -59,14 +85,17 @@ internal sealed class SignalWriter : IDisposable
                 throw new ArgumentException($"Signal {signal.IdempotencyKey} belongs to account {signal.MasterLogin}, not {login}.", nameof(signals));
             }
 
-            var values = _insertSignal.Parameters;
-            values["$key"].Value = signal.IdempotencyKey;
-            values["$login"].Value = signal.MasterLogin;
-            values["$ticket"].Value = signal.MasterTicket;
-            values["$action"].Value = signal.Action.ToWire();
-            values["$body"].Value = CanonicalJson.Serialize(signal.ToPayload());
-            values["$detected"].Value = signal.DetectedAtMs;
-            values["$now"].Value = now;
+            var body = CanonicalJson.Serialize(signal.ToPayload());
+            if (signal.Action is SignalAction.Modify or SignalAction.OrderModified)
+            {
+                Bind(_replaceQueued, signal, body, now);
+                if (_replaceQueued.ExecuteNonQuery() == 1)
+                {
+                    continue;
+                }
+            }
+
+            Bind(_insertSignal, signal, body, now);
             _insertSignal.ExecuteNonQuery();
         }
 
@@ -77,8 +106,21 @@ internal sealed class SignalWriter : IDisposable
         transaction.Commit();
     }
 
+    private static void Bind(SqliteCommand command, Signal signal, string body, long now)
+    {
+        var values = command.Parameters;
+        values["$key"].Value = signal.IdempotencyKey;
+        values["$login"].Value = signal.MasterLogin;
+        values["$ticket"].Value = signal.MasterTicket;
+        values["$action"].Value = signal.Action.ToWire();
+        values["$body"].Value = body;
+        values["$detected"].Value = signal.DetectedAtMs;
+        values["$now"].Value = now;
+    }
+
     public void Dispose()
     {
+        _replaceQueued.Dispose();
         _insertSignal.Dispose();
         _upsertBook.Dispose();
         _connection.Dispose();

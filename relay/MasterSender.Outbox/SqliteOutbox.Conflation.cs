@@ -7,7 +7,8 @@ namespace MasterSender.Outbox;
 /// worth sending. Each carries the whole new state, so a follower that gets the last one ends where the master is,
 /// sooner than after replaying every step of a trailing stop behind a slow API. The seed's 50 ms poller did the
 /// same by never seeing the steps in between. Any other action (OPEN, PARTIAL_CLOSE, CLOSE…) is never skipped,
-/// and a change is never merged across one.
+/// and a change is never merged across one. Since outbox version 3 the writer replaces a queued change in its row
+/// (SignalWriter), so runs are found here only in outboxes a relay before it left behind.
 /// </summary>
 public sealed partial class SqliteOutbox
 {

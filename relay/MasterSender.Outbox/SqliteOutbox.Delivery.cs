@@ -8,7 +8,7 @@ public sealed partial class SqliteOutbox
     private const string CompleteSql = """
         UPDATE signals SET state = $state, attempts = COALESCE($attempts, attempts), last_error = COALESCE($error, last_error),
             completed_at_ms = $now, latency_ms = $latency, next_attempt_at_ms = NULL
-        WHERE id = $id AND state = 'pending'
+        WHERE id = $id AND state = 'pending' AND ($key IS NULL OR idempotency_key = $key)
         """;
 
     private const string Columns = "id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts, last_error, next_attempt_at_ms, completed_at_ms, latency_ms";
@@ -38,7 +38,7 @@ public sealed partial class SqliteOutbox
         return _outcomes.WriteAsync((_, transaction) =>
         {
             Retire(transaction, signal);
-            return Complete(transaction, signal.Id, OutboxState.Sent, attempts, note, latencyMs);
+            return Finish(transaction, signal, OutboxState.Sent, attempts, note, latencyMs);
         });
     }
 
@@ -48,7 +48,7 @@ public sealed partial class SqliteOutbox
         return _outcomes.WriteAsync((_, transaction) =>
         {
             Retire(transaction, signal);
-            return Complete(transaction, signal.Id, OutboxState.Rejected, attempts, error, null);
+            return Finish(transaction, signal, OutboxState.Rejected, attempts, error, null);
         });
     }
 
@@ -58,7 +58,7 @@ public sealed partial class SqliteOutbox
         return _outcomes.WriteAsync((_, transaction) =>
         {
             Retire(transaction, signal);
-            return Complete(transaction, signal.Id, OutboxState.Expired, null, reason, null);
+            return Finish(transaction, signal, OutboxState.Expired, null, reason, null);
         });
     }
 
@@ -89,15 +89,21 @@ public sealed partial class SqliteOutbox
     {
         using var connection = OpenForReading();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT state, COUNT(*) FROM signals GROUP BY state";
+        // Index-only (signals_state holds the state and the replaced count).
+        command.CommandText = "SELECT state, COUNT(*), SUM(replaced) FROM signals GROUP BY state";
         using var reader = command.ExecuteReader();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        long replaced = 0;
         while (reader.Read())
         {
             counts[reader.GetString(0)] = reader.GetInt64(1);
+            replaced += reader.GetInt64(2);
         }
 
-        return new OutboxCounts(counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("sent"), counts.GetValueOrDefault("rejected"), counts.GetValueOrDefault("expired"), counts.GetValueOrDefault("superseded"));
+        return new OutboxCounts(counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("sent"), counts.GetValueOrDefault("rejected"), counts.GetValueOrDefault("expired"), counts.GetValueOrDefault("superseded"))
+        {
+            Replaced = replaced,
+        };
     }
 
     /// <summary>The most recent signals, newest first, optionally of one state: the page's history.</summary>
@@ -121,6 +127,49 @@ public sealed partial class SqliteOutbox
         return command.ExecuteNonQuery();
     });
 
+    private const string ReplacedWhileSendingSql = """
+        INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts, last_error, completed_at_ms, latency_ms)
+        SELECT $key, $login, $ticket, $action, $body, $state, $detected, $created, COALESCE($attempts, 0), $error, $now, $latency
+        WHERE EXISTS (SELECT 1 FROM signals WHERE id = $id AND state = 'pending' AND idempotency_key <> $key)
+        """;
+
+    /// <summary>The outcome of what <paramref name="signal"/> carried when it was read. When a newer SL/TP change took
+    /// over its row meanwhile (SignalWriter), the row stays pending with the newer content, which goes next, and what
+    /// was sent (or refused) is kept as a row of its own: the history holds everything the API was sent.</summary>
+    private int Finish(SqliteTransaction transaction, OutboxSignal signal, OutboxState state, int? attempts, string? error, long? latencyMs)
+    {
+        var completed = Complete(transaction, signal.Id, state, attempts, error, latencyMs, signal.IdempotencyKey);
+        if (completed > 0)
+        {
+            return completed;
+        }
+
+        var command = _outcomes.Statement(ReplacedWhileSendingSql, transaction);
+        command.Parameters.AddWithValue("$key", signal.IdempotencyKey);
+        command.Parameters.AddWithValue("$login", signal.Login);
+        command.Parameters.AddWithValue("$ticket", signal.Ticket);
+        command.Parameters.AddWithValue("$action", signal.Action);
+        command.Parameters.AddWithValue("$body", signal.Body);
+        command.Parameters.AddWithValue("$state", ToColumn(state));
+        command.Parameters.AddWithValue("$detected", signal.DetectedAtMs);
+        command.Parameters.AddWithValue("$created", signal.CreatedAtMs);
+        command.Parameters.AddWithValue("$attempts", (object?)attempts ?? DBNull.Value);
+        command.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+        command.Parameters.AddWithValue("$now", NowMs());
+        command.Parameters.AddWithValue("$latency", (object?)latencyMs ?? DBNull.Value);
+        command.Parameters.AddWithValue("$id", signal.Id);
+        if (command.ExecuteNonQuery() == 0)
+        {
+            return 0;
+        }
+
+        // The row's count of absorbed changes loses this one: it went to the API, it was not skipped.
+        var uncount = _outcomes.Statement("UPDATE signals SET replaced = replaced - 1 WHERE id = $id AND replaced > 0", transaction);
+        uncount.Parameters.AddWithValue("$id", signal.Id);
+        uncount.ExecuteNonQuery();
+        return 1;
+    }
+
     private int Failure(SqliteTransaction transaction, long id, int attempts, string error, long nextAttemptAtMs)
     {
         var command = _outcomes.Statement("UPDATE signals SET attempts = $attempts, last_error = $error, next_attempt_at_ms = $next WHERE id = $id AND state = 'pending'", transaction);
@@ -131,7 +180,7 @@ public sealed partial class SqliteOutbox
         return command.ExecuteNonQuery();
     }
 
-    private int Complete(SqliteTransaction transaction, long id, OutboxState state, int? attempts, string? error, long? latencyMs)
+    private int Complete(SqliteTransaction transaction, long id, OutboxState state, int? attempts, string? error, long? latencyMs, string? key = null)
     {
         var command = _outcomes.Statement(CompleteSql, transaction);
         command.Parameters.AddWithValue("$state", ToColumn(state));
@@ -140,6 +189,7 @@ public sealed partial class SqliteOutbox
         command.Parameters.AddWithValue("$now", NowMs());
         command.Parameters.AddWithValue("$latency", (object?)latencyMs ?? DBNull.Value);
         command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$key", (object?)key ?? DBNull.Value);
         return command.ExecuteNonQuery();
     }
 

@@ -36,9 +36,9 @@ public sealed class NextToSendTests
     [Fact]
     public async Task AConflatedRunSaysWhetherAnythingFollowsIt()
     {
-        using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now()), Signals.Make(1, 2, SignalAction.Modify, Now())], "{}");
-        outbox.Commit(Signals.Login, [Signals.Make(2, 1, SignalAction.Modify, Now()), Signals.Make(2, 2, SignalAction.Modify, Now()), Signals.Make(2, 3, SignalAction.Close, Now())], "{}");
+        var path = NewPath();
+        using var outbox = new SqliteOutbox(path, Time);
+        QueueAsAnOlderRelayDid(path, (1, 1, "MODIFY"), (1, 2, "MODIFY"), (2, 1, "MODIFY"), (2, 2, "MODIFY"), (2, 3, "CLOSE"));
 
         var alone = await outbox.NextToSendAsync(Signals.Login, 1);
         var followed = await outbox.NextToSendAsync(Signals.Login, 2);
@@ -49,11 +49,14 @@ public sealed class NextToSendTests
         Assert.True(followed.MoreQueued);
     }
 
+    // Runs of queued changes are left only by relays before outbox version 3 (the writer now replaces a queued change
+    // in its row); an upgraded relay still sends such a run's newest and retires the rest.
     [Fact]
     public async Task AConflatedRunStaysPendingUntilItsNewestOutcomeIsStored_ThenIsSupersededWithIt()
     {
-        using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now()), Signals.Make(1, 2, SignalAction.Modify, Now()), Signals.Make(1, 3, SignalAction.Modify, Now())], "{}");
+        var path = NewPath();
+        using var outbox = new SqliteOutbox(path, Time);
+        QueueAsAnOlderRelayDid(path, (1, 1, "MODIFY"), (1, 2, "MODIFY"), (1, 3, "MODIFY"));
 
         var (next, superseded) = await outbox.NextToSendAsync(Signals.Login, 1);
         var beforeOutcome = outbox.Counts();
@@ -68,8 +71,9 @@ public sealed class NextToSendTests
     [Fact]
     public async Task AFailedSendOfARunsNewestRetiresTheRun_AndTheNewestKeepsTheFailure()
     {
-        using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now()), Signals.Make(1, 2, SignalAction.Modify, Now())], "{}");
+        var path = NewPath();
+        using var outbox = new SqliteOutbox(path, Time);
+        QueueAsAnOlderRelayDid(path, (1, 1, "MODIFY"), (1, 2, "MODIFY"));
 
         var next = (await outbox.NextToSendAsync(Signals.Login, 1)).Next!;
         await outbox.RecordFailureAsync(next, attempts: 1, "503", nextAttemptAtMs: Now() + 1_000);
@@ -93,7 +97,27 @@ public sealed class NextToSendTests
         Assert.False(next.MoreQueued);
     }
 
-    private static SqliteOutbox Create() => new(Path.Combine(TempDirectory.Create(), "outbox.db"), Time);
+    private static SqliteOutbox Create() => new(NewPath(), Time);
+
+    private static string NewPath() => Path.Combine(TempDirectory.Create(), "outbox.db");
+
+    /// <summary>Pending rows one per change, as a relay before outbox version 3 queued them.</summary>
+    private static void QueueAsAnOlderRelayDid(string path, params (long Ticket, int Revision, string Action)[] changes)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        foreach (var (ticket, revision, action) in changes)
+        {
+            using var insert = connection.CreateCommand();
+            insert.CommandText = "INSERT INTO signals (idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms) VALUES ($key, $login, $ticket, $action, '{}', 'pending', $now, $now)";
+            insert.Parameters.AddWithValue("$key", $"{Signals.Login}-P{ticket}-{revision}");
+            insert.Parameters.AddWithValue("$login", Signals.Login);
+            insert.Parameters.AddWithValue("$ticket", ticket);
+            insert.Parameters.AddWithValue("$action", action);
+            insert.Parameters.AddWithValue("$now", Now());
+            insert.ExecuteNonQuery();
+        }
+    }
 
     private static long Now() => Time.GetUtcNow().ToUnixTimeMilliseconds();
 }

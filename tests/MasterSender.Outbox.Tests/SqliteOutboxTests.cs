@@ -76,6 +76,37 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
+    public async Task AVersion2Outbox_IsMigrated_AndItsQueuedSlTpChangeIsReplacedByTheNextOne()
+    {
+        using (var v2 = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            v2.Open();
+            using var create = v2.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
+                    action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER);
+                CREATE INDEX signals_pending ON signals (login, ticket, id) WHERE state = 'pending';
+                CREATE UNIQUE INDEX signals_pending_key ON signals (idempotency_key) WHERE state = 'pending';
+                CREATE INDEX signals_state ON signals (state);
+                CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+                INSERT INTO signals (id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts)
+                    VALUES (7, '5001-P1-1', 5001, 1, 'OPEN', '{}', 'sent', 1, 1, 1), (8, '5001-P1-2', 5001, 1, 'MODIFY', '{}', 'pending', 1, 1, 2);
+                PRAGMA user_version = 2;
+                """;
+            create.ExecuteNonQuery();
+        }
+
+        using var outbox = new SqliteOutbox(path, time);
+        outbox.Commit(Signals.Login, [Signals.Make(1, 3, SignalAction.Modify, 1)], "new");
+
+        var next = (await outbox.NextToSendAsync(Signals.Login, 1)).Next!;
+        Assert.Equal((8L, "5001-P1-3", 2), (next.Id, next.IdempotencyKey, next.Attempts));
+        Assert.Equal(new OutboxCounts(Pending: 1, Sent: 1, Rejected: 0, Expired: 0) { Replaced = 1 }, outbox.Counts());
+    }
+
+    [Fact]
     public void Commit_SameKeyTwice_IsStoredOnce()
     {
         using var outbox = new SqliteOutbox(path, time);

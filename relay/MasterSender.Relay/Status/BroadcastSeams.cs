@@ -12,7 +12,7 @@ internal sealed class OutboxLedger(SqliteOutbox outbox, MasterSender.Ingress.Ing
     {
         var counts = outbox.Counts();
         var retrying = outbox.Recent(1000, OutboxState.Pending).Count(s => s.Attempts > 0);
-        return new SignalCountsView(ingress.SignalsProduced, counts.Sent, counts.Pending, retrying, counts.Rejected, counts.Expired, counts.Superseded);
+        return new SignalCountsView(ingress.SignalsProduced, counts.Sent, counts.Pending, retrying, counts.Rejected, counts.Expired, counts.Superseded + counts.Replaced);
     }
 
     public IReadOnlyList<SignalLogEntry> Recent(int count) => outbox.Recent(count).Select(ToEntry).ToList();

@@ -60,7 +60,7 @@ internal sealed class RelayRig : IAsyncDisposable
     {
         var services = _relay.Services;
         var outbox = services.GetRequiredService<MasterSender.Outbox.SqliteOutbox>().Counts();
-        return Task.FromResult(new RelaySignalCounts(services.GetRequiredService<MasterSender.Ingress.IngressMetrics>().SignalsProduced, outbox.Sent, outbox.Pending, outbox.Expired, outbox.Superseded));
+        return Task.FromResult(new RelaySignalCounts(services.GetRequiredService<MasterSender.Ingress.IngressMetrics>().SignalsProduced, outbox.Sent, outbox.Pending, outbox.Expired, outbox.Superseded + outbox.Replaced));
     }
 
     public static async Task<RelayRig> StartAsync(RelayRigOptions options)
