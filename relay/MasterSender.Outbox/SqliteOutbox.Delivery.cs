@@ -89,16 +89,18 @@ public sealed partial class SqliteOutbox
     {
         using var connection = OpenForReading();
         using var command = connection.CreateCommand();
-        // Index-only (signals_state holds the state and the replaced count).
-        command.CommandText = "SELECT state, COUNT(*), SUM(replaced) FROM signals GROUP BY state";
+        // Index-only reads: signals_state, and signals_replaced (only the rows that absorbed a change).
+        command.CommandText = "SELECT state, COUNT(*) FROM signals GROUP BY state; SELECT COALESCE(SUM(replaced), 0) FROM signals WHERE replaced > 0";
         using var reader = command.ExecuteReader();
         var counts = new Dictionary<string, long>(StringComparer.Ordinal);
-        long replaced = 0;
         while (reader.Read())
         {
             counts[reader.GetString(0)] = reader.GetInt64(1);
-            replaced += reader.GetInt64(2);
         }
+
+        reader.NextResult();
+        reader.Read();
+        var replaced = reader.GetInt64(0);
 
         return new OutboxCounts(counts.GetValueOrDefault("pending"), counts.GetValueOrDefault("sent"), counts.GetValueOrDefault("rejected"), counts.GetValueOrDefault("expired"), counts.GetValueOrDefault("superseded"))
         {
