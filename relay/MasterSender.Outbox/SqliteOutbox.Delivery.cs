@@ -8,7 +8,7 @@ public sealed partial class SqliteOutbox
     private const string CompleteSql = """
         UPDATE signals SET state = $state, attempts = COALESCE($attempts, attempts), last_error = COALESCE($error, last_error),
             completed_at_ms = $now, latency_ms = $latency, next_attempt_at_ms = NULL
-        WHERE id = $id AND state = 'pending' AND ($key IS NULL OR idempotency_key = $key)
+        WHERE id = $id AND state = 'pending' AND idempotency_key = $key
         """;
 
     private const string Columns = "id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts, last_error, next_attempt_at_ms, completed_at_ms, latency_ms";
@@ -72,18 +72,6 @@ public sealed partial class SqliteOutbox
         });
     }
 
-    public Task MarkSentAsync(long id, int attempts, long latencyMs, string? note = null) =>
-        _outcomes.WriteAsync((_, transaction) => Complete(transaction, id, OutboxState.Sent, attempts, note, latencyMs));
-
-    public Task MarkRejectedAsync(long id, int attempts, string error) =>
-        _outcomes.WriteAsync((_, transaction) => Complete(transaction, id, OutboxState.Rejected, attempts, error, null));
-
-    public Task MarkExpiredAsync(long id, string reason) =>
-        _outcomes.WriteAsync((_, transaction) => Complete(transaction, id, OutboxState.Expired, null, reason, null));
-
-    /// <summary>A failed attempt that will be tried again: the signal stays pending until <paramref name="nextAttemptAtMs"/>.</summary>
-    public Task RecordFailureAsync(long id, int attempts, string error, long nextAttemptAtMs) =>
-        _outcomes.WriteAsync((_, transaction) => Failure(transaction, id, attempts, error, nextAttemptAtMs));
 
     public OutboxCounts Counts()
     {
@@ -140,7 +128,7 @@ public sealed partial class SqliteOutbox
     /// was sent (or refused) is kept as a row of its own: the history holds everything the API was sent.</summary>
     private int Finish(SqliteTransaction transaction, OutboxSignal signal, OutboxState state, int? attempts, string? error, long? latencyMs)
     {
-        var completed = Complete(transaction, signal.Id, state, attempts, error, latencyMs, signal.IdempotencyKey);
+        var completed = Complete(transaction, signal.Id, signal.IdempotencyKey, state, attempts, error, latencyMs);
         if (completed > 0)
         {
             return completed;
@@ -182,7 +170,7 @@ public sealed partial class SqliteOutbox
         return command.ExecuteNonQuery();
     }
 
-    private int Complete(SqliteTransaction transaction, long id, OutboxState state, int? attempts, string? error, long? latencyMs, string? key = null)
+    private int Complete(SqliteTransaction transaction, long id, string key, OutboxState state, int? attempts, string? error, long? latencyMs)
     {
         var command = _outcomes.Statement(CompleteSql, transaction);
         command.Parameters.AddWithValue("$state", ToColumn(state));
@@ -191,7 +179,7 @@ public sealed partial class SqliteOutbox
         command.Parameters.AddWithValue("$now", NowMs());
         command.Parameters.AddWithValue("$latency", (object?)latencyMs ?? DBNull.Value);
         command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$key", (object?)key ?? DBNull.Value);
+        command.Parameters.AddWithValue("$key", key);
         return command.ExecuteNonQuery();
     }
 

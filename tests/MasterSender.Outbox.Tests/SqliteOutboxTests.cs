@@ -125,7 +125,7 @@ public sealed class SqliteOutboxTests
         var heads = outbox.PendingHeads(10);
         Assert.Equal(["5001-P1-1", "5001-P2-1"], heads.Select(h => h.IdempotencyKey));
 
-        await outbox.MarkSentAsync(heads[0].Id, attempts: 1, latencyMs: 12);
+        await outbox.MarkSentAsync(heads[0], attempts: 1, latencyMs: 12);
         Assert.Equal(["5001-P2-1", "5001-P1-2"], outbox.PendingHeads(10).Select(h => h.IdempotencyKey));
         var sent = outbox.Recent(10, OutboxState.Sent).Single();
         Assert.Equal((1, 12L), (sent.Attempts, sent.LatencyMs!.Value));
@@ -138,9 +138,9 @@ public sealed class SqliteOutboxTests
         outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Modify, 1), Signals.Make(3, 1, SignalAction.Modify, 1)], "");
         var heads = outbox.PendingHeads(10);
 
-        await outbox.MarkExpiredAsync(heads[0].Id, "too old");
-        await outbox.RecordFailureAsync(heads[1].Id, 2, "503: down", nextAttemptAtMs: 99);
-        await outbox.MarkRejectedAsync(heads[2].Id, 1, "422: no");
+        await outbox.MarkExpiredAsync(heads[0], "too old");
+        await outbox.RecordFailureAsync(heads[1], 2, "503: down", nextAttemptAtMs: 99);
+        await outbox.MarkRejectedAsync(heads[2], 1, "422: no");
 
         Assert.Equal(new OutboxCounts(Pending: 1, Sent: 0, Rejected: 1, Expired: 1), outbox.Counts());
         var pending = outbox.Recent(10, OutboxState.Pending).Single();
