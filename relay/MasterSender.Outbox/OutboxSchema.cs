@@ -8,9 +8,9 @@ namespace MasterSender.Outbox;
 /// per commit, so only the pending rows are indexed by ticket and by key (a short list in normal operation), and
 /// no index covers the whole history by idempotency key. A 1,000-signal commit fell from about 45 ms to under 10 ms.
 /// Version 3 adds <c>replaced</c>: a queued SL/TP change is replaced in its row by the next one of the same ticket
-/// instead of leaving a row behind (SignalWriter), and the row counts how many it absorbed. The page's totals stay index-only reads: the state index as before (with the
-/// count in it, the scan of pending heads needed a sort for its ORDER BY id), and a partial index on the rows that
-/// absorbed any.
+/// instead of leaving a row behind (SignalWriter), and the row counts how many it absorbed. The page's totals stay
+/// index-only reads: the state index as before (with the count in it, the scan of pending heads needed a sort for its
+/// ORDER BY id), and a partial index on the rows that absorbed any.
 /// </summary>
 internal static class OutboxSchema
 {
