@@ -1,6 +1,7 @@
 using BenchmarkDotNet.Running;
 using MasterSender.Benchmarks;
 using MasterSender.Benchmarks.Apart;
+using MasterSender.Benchmarks.Report;
 using MasterSender.Benchmarks.Rigs;
 using MasterSender.Benchmarks.Scenarios;
 
@@ -30,6 +31,25 @@ if (args.Length > 0 && args[0] is "trailing")
             ? string.Create(inv, $"converged {trailing.ConvergedAfter.TotalSeconds:0.00} s after the last move")
             : string.Create(inv, $"NOT converged within {trailing.Grace.TotalSeconds:0.#} s, {trailing.PendingAtEnd:#,0} pending");
         Console.WriteLine(string.Create(inv, $"trailing: {trailing.ChangesPerSecond:#,0} changes/s, {trailing.ProducedPerSecond:#,0} signals/s produced ({trailing.IngressBacklog:#,0} changes not yet signals), {trailing.SentPerSecond:#,0} signals/s sent, {trailing.Superseded:#,0} superseded; {end}"));
+    }
+
+    return 0;
+}
+
+// The 500-open burst alone (issue 15: all at the API within 100 ms): ... -- burst [N] [--published EXE]
+//   (N runs, each on a fresh rig of three processes as in "apart"; a burst is over in a tenth of a second, so one run
+//   says little: compare builds over several)
+if (args.Length > 0 && args[0] is "burst")
+{
+    var (relay, rest) = RelayArgument(args[1..]);
+    var runs = rest.Length > 0 ? int.Parse(rest[0], System.Globalization.CultureInfo.InvariantCulture) : 1;
+    for (var run = 0; run < runs; run++)
+    {
+        await using var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = relay });
+        var burst = await BurstScenario.RunAsync(rig);
+        var each = new LatencySummary(burst.PerSignalMs);
+        Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"burst of {burst.Opens}: all at the API after {burst.AllReceivedMs:0.0} ms (each p50 {each.P50:0.0}, p99 {each.P99:0.0} ms); relay CPU {burst.Work.Cpu.TotalMilliseconds:#,0} ms, {burst.Work.MicrosecondsPerSignal:#,0} us per signal"));
     }
 
     return 0;
