@@ -1,4 +1,5 @@
 using System.Globalization;
+using MasterSender.Benchmarks.Baselines;
 using MasterSender.Benchmarks.Report;
 using MasterSender.Benchmarks.Rigs;
 using MasterSender.Benchmarks.Scenarios;
@@ -7,8 +8,8 @@ namespace MasterSender.Benchmarks;
 
 /// <summary>
 /// `apart [--samples N] [--published EXE]`: only the scenarios that run the terminal side, the relay and the sandbox
-/// API as three processes (trade → API, the burst, trailing), with the relay's CPU time for each, then the relay's CPU
-/// per state message and per signal, in under a minute: for iterating on the relay's CPU cost and latency without the
+/// API as three processes (trade → API, the burst, trailing), with the relay's CPU time for each, the disk's floor under
+/// trade → API (<see cref="DurableCommitFloor"/>), then the relay's CPU per state message and per signal, in under a minute: for iterating on the relay's CPU cost and latency without the
 /// whole bench.
 /// </summary>
 internal static class ApartRun
@@ -34,6 +35,10 @@ internal static class ApartRun
             Print($"trade -> API ({toApi.TotalMs.Count} changes, {toApi.Superseded} superseded)", toApi.Work,
                 string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms, p99.9 {summary.P999:0.000} ms, max {summary.Max:0.000} ms"));
         }
+
+        // The disk's floor under trade -> API, on this machine now: one durable commit of one signal.
+        var commit = new LatencySummary(DurableCommitFloor.Run(options.Samples));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: durable outbox commit of one signal (fsync): p50 {commit.P50:0.000} ms, p99 {commit.P99:0.000} ms"));
 
         await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build }))
         {

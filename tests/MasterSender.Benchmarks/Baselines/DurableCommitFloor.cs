@@ -1,0 +1,65 @@
+using System.Diagnostics;
+using MasterSender.Benchmarks.Rigs;
+using MasterSender.Core.Book;
+using MasterSender.Core.Signals;
+using MasterSender.Outbox;
+
+namespace MasterSender.Benchmarks.Baselines;
+
+/// <summary>
+/// The disk's part of every signal: one SL move and its one-position book committed to the relay's own outbox
+/// (SQLite WAL, synchronous=FULL: one fsync), back to back, in a folder beside the relay processes' (the temp folder),
+/// so on the same file system. A signal reaches the API only after this commit is durable (a power cut must not lose a
+/// signal the API never got), so trade → API can never be faster than this floor plus the two transport floors; on a
+/// VM with slow synchronous writes it is most of the median.
+/// </summary>
+internal static class DurableCommitFloor
+{
+    private const int Warmup = 200;
+    // Rows sent since are retired now and then, untimed, so the pending indexes stay as small as in a relay whose API keeps up.
+    private const int RetireEvery = 100;
+
+    public static List<double> Run(int samples)
+    {
+        var folder = Directory.CreateTempSubdirectory("ms-bench-commit-").FullName;
+        try
+        {
+            using var outbox = new SqliteOutbox(Path.Combine(folder, "outbox.db"), TimeProvider.System);
+            var book = new TradeBook(BenchSignals.Login);
+            book.ApplySnapshot(Fixtures.Snapshot([Fixtures.Position(1)]) with { Account = Fixtures.Account with { Login = BenchSignals.Login } }, 0);
+            var bookState = book.ToState().Serialize();
+            var latencies = new List<double>(samples);
+            for (var i = 0; i < samples + Warmup; i++)
+            {
+                if (i % RetireEvery == 0)
+                {
+                    RetireAll(outbox.DatabasePath);
+                }
+
+                Signal[] signal = [BenchSignals.Make(1, i + 1, 0)];
+                var started = Stopwatch.GetTimestamp();
+                outbox.Commit(BenchSignals.Login, signal, bookState);
+                if (i >= Warmup)
+                {
+                    latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                }
+            }
+
+            return latencies;
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            TempFolder.TryDelete(folder);
+        }
+    }
+
+    private static void RetireAll(string databasePath)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE signals SET state = 'sent' WHERE state = 'pending'";
+        command.ExecuteNonQuery();
+    }
+}
