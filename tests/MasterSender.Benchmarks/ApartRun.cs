@@ -39,6 +39,8 @@ internal static class ApartRun
         // The disk's floor under trade -> API, on this machine now: one durable commit of one signal.
         var commit = new LatencySummary(DurableCommitFloor.Run(options.Samples));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: durable outbox commit of one signal (fsync): p50 {commit.P50:0.000} ms, p99 {commit.P99:0.000} ms"));
+        var spaced = new LatencySummary(DurableCommitFloor.Run(options.Samples / 4, TradeToApiScenario.MaxGapMs));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: same at random 0-20 ms gaps: p50 {spaced.P50:0.000} ms, p99 {spaced.P99:0.000} ms"));
 
         await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build }))
         {

@@ -13,7 +13,7 @@ namespace MasterSender.Benchmarks;
 /// </summary>
 internal static class BenchRun
 {
-    private const int Steps = 14;
+    private const int Steps = 15;
     private const int TradeSeed = 20_241_124;
     // The default before the distant-API scenario showed it took four round trips for a 100-ticket basket.
     private const int NarrowParallel = 32;
@@ -65,6 +65,7 @@ internal static class BenchRun
         var netMq = progress.Run("floor: NetMQ DEALER -> ROUTER", () => NetMqFloor.Run(n));
         var http = await progress.RunAsync("floor: HTTP POST on loopback", () => HttpFloor.RunAsync(n));
         var commit = progress.Run("floor: durable outbox commit (fsync)", () => DurableCommitFloor.Run(n));
+        var commitSpaced = progress.Run($"floor: durable outbox commit at random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps", () => DurableCommitFloor.Run(SpacedCommitSamples(n), TradeToApiScenario.MaxGapMs));
         var seed = await progress.RunAsync("seed design: 50 ms poller", () => SeedPoller.RunAsync(SeedSamples(n)));
         var idle = new List<IdleRelayResult>
         {
@@ -83,7 +84,7 @@ internal static class BenchRun
             results.Notes.Add($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": tail figures are disturbed, run again on a quiet machine" : "")}.");
         }
 
-        Findings.Fill(results, new Measurements(relayBuild.Name, built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, commit, seed, idle, outage));
+        Findings.Fill(results, new Measurements(relayBuild.Name, built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, commit, commitSpaced, seed, idle, outage));
         Console.WriteLine();
         Console.Write(ResultTable.Console(results));
         await WriteAsync(options.SvgPath, SvgHistogram.Render(results), "picture");
@@ -96,6 +97,9 @@ internal static class BenchRun
     }
 
     private static int SeedSamples(int samples) => Math.Max(100, samples / 5);
+
+    // About 10 ms each at random gaps: a quarter of the samples keeps this step near five seconds.
+    private static int SpacedCommitSamples(int samples) => Math.Max(100, samples / 4);
 
     private static async Task<T> WithRigAsync<T>(RelayRigOptions options, Func<RelayRig, Task<T>> scenario)
     {
