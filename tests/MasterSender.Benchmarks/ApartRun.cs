@@ -9,8 +9,8 @@ namespace MasterSender.Benchmarks;
 /// <summary>
 /// `apart [--samples N] [--published EXE]`: only the scenarios that run the terminal side, the relay and the sandbox
 /// API as three processes (trade → API, the burst, trailing), with the relay's CPU time for each, the disk's floor under
-/// trade → API (<see cref="DurableCommitFloor"/>), then the relay's CPU per state message and per signal, in under a minute: for iterating on the relay's CPU cost and latency without the
-/// whole bench.
+/// trade → API (<see cref="DurableCommitFloor"/>), then the relay's CPU per state message and per signal, in under two
+/// minutes: for iterating on the relay's CPU cost and latency without the whole bench.
 /// </summary>
 internal static class ApartRun
 {
@@ -39,8 +39,8 @@ internal static class ApartRun
         // The disk's floor under trade -> API, on this machine now: one durable commit of one signal.
         var commit = new LatencySummary(DurableCommitFloor.Run(options.Samples));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: durable outbox commit of one signal (fsync): p50 {commit.P50:0.000} ms, p99 {commit.P99:0.000} ms"));
-        var spaced = new LatencySummary(DurableCommitFloor.Run(options.Samples / 4, TradeToApiScenario.MaxGapMs));
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: same at random 0-20 ms gaps: p50 {spaced.P50:0.000} ms, p99 {spaced.P99:0.000} ms"));
+        var spaced = new LatencySummary(DurableCommitFloor.Run(DurableCommitFloor.SpacedSamples(options.Samples), TradeToApiScenario.MaxGapMs));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: same at random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps: p50 {spaced.P50:0.000} ms, p99 {spaced.P99:0.000} ms"));
 
         await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build }))
         {

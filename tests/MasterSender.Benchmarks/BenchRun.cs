@@ -65,7 +65,7 @@ internal static class BenchRun
         var netMq = progress.Run("floor: NetMQ DEALER -> ROUTER", () => NetMqFloor.Run(n));
         var http = await progress.RunAsync("floor: HTTP POST on loopback", () => HttpFloor.RunAsync(n));
         var commit = progress.Run("floor: durable outbox commit (fsync)", () => DurableCommitFloor.Run(n));
-        var commitSpaced = progress.Run($"floor: durable outbox commit at random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps", () => DurableCommitFloor.Run(SpacedCommitSamples(n), TradeToApiScenario.MaxGapMs));
+        var commitSpaced = progress.Run($"floor: durable outbox commit at random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps", () => DurableCommitFloor.Run(DurableCommitFloor.SpacedSamples(n), TradeToApiScenario.MaxGapMs));
         var seed = await progress.RunAsync("seed design: 50 ms poller", () => SeedPoller.RunAsync(SeedSamples(n)));
         var idle = new List<IdleRelayResult>
         {
@@ -97,9 +97,6 @@ internal static class BenchRun
     }
 
     private static int SeedSamples(int samples) => Math.Max(100, samples / 5);
-
-    // About 10 ms each at random gaps: a quarter of the samples keeps this step near five seconds.
-    private static int SpacedCommitSamples(int samples) => Math.Max(100, samples / 4);
 
     private static async Task<T> WithRigAsync<T>(RelayRigOptions options, Func<RelayRig, Task<T>> scenario)
     {

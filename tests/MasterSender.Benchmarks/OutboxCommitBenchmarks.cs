@@ -25,9 +25,7 @@ public class OutboxCommitBenchmarks : IDisposable
     {
         _folder = Directory.CreateTempSubdirectory("ms-bench-outbox-").FullName;
         _outbox = new SqliteOutbox(Path.Combine(_folder, "outbox.db"), TimeProvider.System);
-        var book = new TradeBook(BenchSignals.Login);
-        book.ApplySnapshot(Fixtures.Snapshot(Enumerable.Range(1, Positions).Select(i => Fixtures.Position(i)).ToList()) with { Account = Fixtures.Account with { Login = BenchSignals.Login } }, 0);
-        _book = book.ToState().Serialize();
+        _book = BenchSignals.BookState(Positions);
     }
 
     [GlobalCleanup]
@@ -40,14 +38,7 @@ public class OutboxCommitBenchmarks : IDisposable
 
     /// <summary>Steady state: what was committed has been delivered before the next commit, as when the API keeps up.</summary>
     [IterationSetup(Target = nameof(Commit))]
-    public void DeliverEverything()
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={_outbox.DatabasePath}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE signals SET state = 'sent' WHERE state = 'pending'";
-        command.ExecuteNonQuery();
-    }
+    public void DeliverEverything() => BenchSignals.MarkAllSent(_outbox.DatabasePath);
 
     [Benchmark(Description = "commit: SL moves + book state (fsync)")]
     public void Commit()

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using MasterSender.Benchmarks.Rigs;
-using MasterSender.Core.Book;
 using MasterSender.Core.Signals;
 using MasterSender.Outbox;
 
@@ -18,8 +17,12 @@ namespace MasterSender.Benchmarks.Baselines;
 internal static class DurableCommitFloor
 {
     private const int Warmup = 200;
-    // Rows sent since are retired now and then, untimed, so the pending indexes stay as small as in a relay whose API keeps up.
+    // Now and then, untimed, everything pending is marked sent, as in a relay whose API keeps up.
     private const int RetireEvery = 100;
+
+    /// <summary>Samples for the run at gaps: about 10 ms each, so a quarter of the other floors' count keeps it near
+    /// five seconds.</summary>
+    public static int SpacedSamples(int samples) => Math.Max(100, samples / 4);
 
     public static List<double> Run(int samples, double maxGapMs = 0)
     {
@@ -27,16 +30,14 @@ internal static class DurableCommitFloor
         try
         {
             using var outbox = new SqliteOutbox(Path.Combine(folder, "outbox.db"), TimeProvider.System);
-            var book = new TradeBook(BenchSignals.Login);
-            book.ApplySnapshot(Fixtures.Snapshot([Fixtures.Position(1)]) with { Account = Fixtures.Account with { Login = BenchSignals.Login } }, 0);
-            var bookState = book.ToState().Serialize();
+            var bookState = BenchSignals.BookState(1);
             var latencies = new List<double>(samples);
             var gaps = new Random(20_241_124);
             for (var i = 0; i < samples + Warmup; i++)
             {
                 if (i % RetireEvery == 0)
                 {
-                    RetireAll(outbox.DatabasePath);
+                    BenchSignals.MarkAllSent(outbox.DatabasePath);
                 }
 
                 if (maxGapMs > 0)
@@ -60,14 +61,5 @@ internal static class DurableCommitFloor
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
             TempFolder.TryDelete(folder);
         }
-    }
-
-    private static void RetireAll(string databasePath)
-    {
-        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={databasePath}");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE signals SET state = 'sent' WHERE state = 'pending'";
-        command.ExecuteNonQuery();
     }
 }
