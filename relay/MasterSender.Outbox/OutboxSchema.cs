@@ -11,10 +11,12 @@ namespace MasterSender.Outbox;
 /// instead of leaving a row behind (SignalWriter), and the row counts how many it absorbed. The page's totals stay
 /// index-only reads: the state index as before (with the count in it, the scan of pending heads needed a sort for its
 /// ORDER BY id), and a partial index on the rows that absorbed any.
+/// Version 4 stores each book in pieces (<c>book_items</c>, one row per position, order, revision counter…) under its
+/// header in <c>books</c>, so a commit writes what changed rather than the whole book (MasterSender.Core.Book.BookStorage).
 /// </summary>
 internal static class OutboxSchema
 {
-    private const int CurrentVersion = 3;
+    private const int CurrentVersion = 4;
 
     private static string SignalsTable(string name) => $"""
         CREATE TABLE {name} (
@@ -46,6 +48,13 @@ internal static class OutboxSchema
             state TEXT NOT NULL,
             updated_at_ms INTEGER NOT NULL
         );
+        CREATE TABLE IF NOT EXISTS book_items (
+            login INTEGER NOT NULL,
+            kind INTEGER NOT NULL,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (login, kind, key)
+        ) WITHOUT ROWID;
         CREATE TABLE IF NOT EXISTS allowed_account (
             id INTEGER PRIMARY KEY CHECK (id = 1),
             login INTEGER NOT NULL,
@@ -74,15 +83,18 @@ internal static class OutboxSchema
             Execute(connection, transaction, $"INSERT INTO signals_v3 ({columns}) SELECT {columns} FROM signals");
             Execute(connection, transaction, "DROP TABLE signals; ALTER TABLE signals_v3 RENAME TO signals;");
         }
-        else if (hasSignals)
+        else if (hasSignals && version < 3)
         {
             // Version 2: one column more (its index is made below).
             Execute(connection, transaction, "ALTER TABLE signals ADD COLUMN replaced INTEGER NOT NULL DEFAULT 0;");
         }
-        else
+        else if (!hasSignals)
         {
             Execute(connection, transaction, SignalsTable("signals"));
         }
+
+        // Version 3 to 4: book_items is new (below); a book stored whole is read as such and stored in pieces at its
+        // next commit.
 
         Execute(connection, transaction, OtherTables + $"PRAGMA user_version = {CurrentVersion};");
         transaction.Commit();

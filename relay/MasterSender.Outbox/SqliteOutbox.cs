@@ -1,4 +1,5 @@
 using MasterSender.Core.Accounts;
+using MasterSender.Core.Book;
 using MasterSender.Core.Signals;
 using Microsoft.Data.Sqlite;
 
@@ -47,22 +48,22 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
     public string DatabasePath { get; }
 
     /// <summary>
-    /// Writes the signals (canonical body, key, action, ticket, pending) and the account's book state atomically.
+    /// Writes the signals (canonical body, key, action, ticket, pending) and the book's changed pieces atomically.
     /// A signal whose idempotency key is still pending is ignored, so a replayed commit never queues it twice (one
     /// already sent would go again, and the API answers 409 duplicate, recorded as sent).
     /// Returns only after the transaction is durable: then the pipeline announces the signals, and delivery is woken
     /// for their tickets.
     /// </summary>
-    public void Commit(long login, IReadOnlyList<Signal> signals, string bookState)
+    public void Commit(long login, IReadOnlyList<Signal> signals, BookChanges book)
     {
         ArgumentNullException.ThrowIfNull(signals);
-        ArgumentNullException.ThrowIfNull(bookState);
+        ArgumentNullException.ThrowIfNull(book);
         var now = NowMs();
         _writeGate.Wait();
         try
         {
             _writer ??= new SignalWriter(Open());
-            _writer.Commit(login, signals, bookState, now);
+            _writer.Commit(login, signals, book, now);
         }
         catch
         {
@@ -77,14 +78,30 @@ public sealed partial class SqliteOutbox : MasterSender.Core.Pipeline.ISignalJou
         }
     }
 
-    /// <summary>The book state last committed for this account, or null when none.</summary>
-    public string? LoadBook(long login)
+    /// <summary>The book last committed for this account (header and pieces, read in one transaction), or null when none.</summary>
+    public StoredBook? LoadBook(long login)
     {
         using var connection = OpenForReading();
+        using var transaction = connection.BeginTransaction();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT state FROM books WHERE login = $login";
+        command.Transaction = transaction;
+        command.CommandText = "SELECT state FROM books WHERE login = $login; SELECT kind, key, value FROM book_items WHERE login = $login";
         command.Parameters.AddWithValue("$login", login);
-        return command.ExecuteScalar() as string;
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        var header = reader.GetString(0);
+        reader.NextResult();
+        var items = new List<BookItem>();
+        while (reader.Read())
+        {
+            items.Add(new BookItem((BookItemKind)reader.GetInt32(0), reader.GetString(1), reader.GetString(2)));
+        }
+
+        return new StoredBook(header, items);
     }
 
     /// <summary>Remembers whom this relay serves, so a restart before the API answers still refuses other accounts.</summary>

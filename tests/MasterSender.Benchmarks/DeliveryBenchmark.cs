@@ -71,7 +71,7 @@ public class DeliveryBenchmark
         allSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var round = Interlocked.Increment(ref revision);
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        outbox!.Commit(BenchSignals.Login, Enumerable.Range(1, Tickets).Select(t => BenchSignals.Make(t, round, now)).ToList(), "{}");
+        outbox!.Commit(BenchSignals.Login, Enumerable.Range(1, Tickets).Select(t => BenchSignals.Make(t, round, now)).ToList(), BenchSignals.NoBook);
         delivery!.Notify();
         await allSent.Task.WaitAsync(TimeSpan.FromSeconds(30));
     }

@@ -18,7 +18,7 @@ public class OutboxReadBenchmarks : IDisposable
     {
         _folder = Directory.CreateTempSubdirectory("ms-bench-outbox-read-").FullName;
         _outbox = new SqliteOutbox(Path.Combine(_folder, "outbox.db"), TimeProvider.System);
-        _outbox.Commit(BenchSignals.Login, [BenchSignals.Make(1, 1, 0)], "{}");
+        _outbox.Commit(BenchSignals.Login, [BenchSignals.Make(1, 1, 0)], BenchSignals.NoBook);
     }
 
     [GlobalCleanup]

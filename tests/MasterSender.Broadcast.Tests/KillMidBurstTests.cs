@@ -16,7 +16,7 @@ public sealed class KillMidBurstTests
         var burst = Signals.Burst(tickets: 50, perTicket: 4, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds()).ToList();
         using (var outbox = new SqliteOutbox(database, TimeProvider.System))
         {
-            outbox.Commit(Signals.Login, burst, "{}");
+            outbox.Commit(Signals.Login, burst, Signals.NoBook);
         }
 
         using (var first = StartRelay(api.Url, folder))

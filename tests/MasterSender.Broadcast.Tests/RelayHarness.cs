@@ -1,3 +1,4 @@
+using MasterSender.Core.Book;
 using MasterSender.Core.Signals;
 using MasterSender.Core.Terminal;
 using MasterSender.Outbox;
@@ -70,16 +71,16 @@ public sealed class RelayHarness : IAsyncDisposable
     }
 
     /// <summary>What the pipeline does: commit, then wake delivery.</summary>
-    public void Commit(IEnumerable<Signal> signals, string book = "{}")
+    public void Commit(IEnumerable<Signal> signals, BookChanges? book = null)
     {
-        Outbox.Commit(Signals.Login, signals.ToList(), book);
+        Outbox.Commit(Signals.Login, signals.ToList(), book ?? Signals.NoBook);
         Delivery.Notify();
     }
 
     /// <summary>What the relay's pipeline does: commit, then wake delivery for the tickets touched only.</summary>
     public void CommitAndNotifyTickets(IReadOnlyList<Signal> signals)
     {
-        Outbox.Commit(Signals.Login, signals, "{}");
+        Outbox.Commit(Signals.Login, signals, Signals.NoBook);
         Delivery.Notify(Signals.Login, signals.Select(signal => signal.MasterTicket));
     }
 

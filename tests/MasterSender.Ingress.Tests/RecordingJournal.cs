@@ -1,3 +1,4 @@
+using MasterSender.Core.Book;
 using MasterSender.Core.Pipeline;
 using MasterSender.Core.Signals;
 
@@ -8,7 +9,7 @@ internal sealed class RecordingJournal : ISignalJournal
 {
     private readonly Lock _gate = new();
     private readonly List<Signal> _signals = [];
-    private readonly Dictionary<long, string> _books = [];
+    private readonly Dictionary<long, StoredBook> _books = [];
 
     public IReadOnlyList<Signal> Signals
     {
@@ -26,7 +27,7 @@ internal sealed class RecordingJournal : ISignalJournal
     /// <summary>While true every commit throws, like a full disk.</summary>
     public bool Failing { get; set; }
 
-    public string? LoadBook(long login)
+    public StoredBook? LoadBook(long login)
     {
         lock (_gate)
         {
@@ -34,7 +35,7 @@ internal sealed class RecordingJournal : ISignalJournal
         }
     }
 
-    public void Commit(long login, IReadOnlyList<Signal> signals, string bookState)
+    public void Commit(long login, IReadOnlyList<Signal> signals, BookChanges book)
     {
         if (Failing)
         {
@@ -44,7 +45,7 @@ internal sealed class RecordingJournal : ISignalJournal
         lock (_gate)
         {
             _signals.AddRange(signals);
-            _books[login] = bookState;
+            _books[login] = BookStorage.Apply(_books.GetValueOrDefault(login), book);
             Commits++;
         }
     }

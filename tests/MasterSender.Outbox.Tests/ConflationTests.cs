@@ -14,8 +14,8 @@ public sealed class ConflationTests
     public async Task AQueuedSlTpChange_IsReplacedByTheNextOne_InOneRowThatCountsWhatItAbsorbed()
     {
         using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], "{}");
-        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, Now()), Signals.Make(1, 3, SignalAction.Modify, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], Signals.NoBook);
+        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, Now()), Signals.Make(1, 3, SignalAction.Modify, Now())], Signals.NoBook);
 
         var (next, superseded) = await outbox.NextToSendAsync(Signals.Login, 1);
 
@@ -42,7 +42,7 @@ public sealed class ConflationTests
             Signals.Make(3, 3, SignalAction.OrderModified, Now()),
             Signals.Make(1, 6, SignalAction.Close, Now()),
             Signals.Make(1, 7, SignalAction.Close, Now()),
-        ], "{}");
+        ], Signals.NoBook);
 
         Assert.Equal(
             ["5001-P1-1", "5001-P1-2", "5001-P1-3", "5001-P1-5", "5001-P2-1", "5001-P3-1", "5001-P3-3", "5001-P1-6", "5001-P1-7"],
@@ -54,8 +54,8 @@ public sealed class ConflationTests
     public void AChangeCommittedTwice_IsQueuedOnce_AndNotCountedAsReplaced()
     {
         using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], "{}");
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], Signals.NoBook);
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], Signals.NoBook);
 
         Assert.Equal(new OutboxCounts(Pending: 1, Sent: 0, Rejected: 0, Expired: 0), outbox.Counts());
     }
@@ -65,10 +65,10 @@ public sealed class ConflationTests
     {
         using var outbox = Create();
         var now = Now();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, now)], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, now)], Signals.NoBook);
         var first = (await outbox.NextToSendAsync(Signals.Login, 1)).Next!;
         await outbox.RecordFailureAsync(first, attempts: 3, "503", nextAttemptAtMs: now + 4_000);
-        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, now)], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, now)], Signals.NoBook);
 
         var next = (await outbox.NextToSendAsync(Signals.Login, 1)).Next!;
 
@@ -80,9 +80,9 @@ public sealed class ConflationTests
     public async Task AChangeSentWhileANewerOneTookItsRow_IsRecordedAsSent_AndTheNewerOneStaysQueued()
     {
         using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], Signals.NoBook);
         var inFlight = (await outbox.NextToSendAsync(Signals.Login, 1)).Next!;
-        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, Now()), Signals.Make(1, 3, SignalAction.Modify, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, Now()), Signals.Make(1, 3, SignalAction.Modify, Now())], Signals.NoBook);
 
         await outbox.MarkSentAsync(inFlight, attempts: 1, latencyMs: 4);
 
@@ -96,9 +96,9 @@ public sealed class ConflationTests
     public async Task AChangeRefusedWhileANewerOneTookItsRow_IsRecordedAsRejected_AndTheNewerOneStillGoes()
     {
         using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Modify, Now())], Signals.NoBook);
         var inFlight = (await outbox.NextToSendAsync(Signals.Login, 1)).Next!;
-        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 2, SignalAction.Modify, Now())], Signals.NoBook);
 
         await outbox.MarkRejectedAsync(inFlight, attempts: 1, "422: sl invalid");
 

@@ -13,7 +13,7 @@ public sealed class NextToSendTests
     public async Task ALoneSignalSaysNothingFollows()
     {
         using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, Now())], Signals.NoBook);
 
         var next = await outbox.NextToSendAsync(Signals.Login, 1);
 
@@ -25,7 +25,7 @@ public sealed class NextToSendTests
     public async Task ASignalWithAnotherBehindItSaysSo()
     {
         using var outbox = Create();
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, Now()), Signals.Make(1, 2, SignalAction.Modify, Now())], "{}");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, Now()), Signals.Make(1, 2, SignalAction.Modify, Now())], Signals.NoBook);
 
         var next = await outbox.NextToSendAsync(Signals.Login, 1);
 

@@ -1,3 +1,4 @@
+using MasterSender.Core.Book;
 using MasterSender.Core.Signals;
 
 namespace MasterSender.Outbox.Tests;
@@ -5,6 +6,11 @@ namespace MasterSender.Outbox.Tests;
 public static class Signals
 {
     public const long Login = 5001;
+
+    /// <summary>A commit's book part when the test is about signals only: a header and no pieces.</summary>
+    public static readonly BookChanges NoBook = Book("{}");
+
+    public static BookChanges Book(string header) => new(header, [], Rewrite: false);
 
     public static Signal Make(long ticket, int revision, SignalAction action, long detectedAtMs, long login = Login) => new()
     {

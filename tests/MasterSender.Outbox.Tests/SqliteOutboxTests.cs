@@ -1,4 +1,7 @@
 using MasterSender.Core.Accounts;
+using MasterSender.Core.Book;
+using MasterSender.Core.Pipeline;
+using MasterSender.Core.Protocol;
 using MasterSender.Core.Canonical;
 using MasterSender.Core.Signals;
 using MasterSender.Outbox;
@@ -17,11 +20,11 @@ public sealed class SqliteOutboxTests
         var signal = Signals.Make(42, 1, SignalAction.Open, 1);
         using (var outbox = new SqliteOutbox(path, time))
         {
-            outbox.Commit(Signals.Login, [signal], "{\"book\":1}");
+            outbox.Commit(Signals.Login, [signal], Signals.Book("{\"book\":1}"));
         }
 
         using var reopened = new SqliteOutbox(path, time);
-        Assert.Equal("{\"book\":1}", reopened.LoadBook(Signals.Login));
+        Assert.Equal("{\"book\":1}", reopened.LoadBook(Signals.Login)?.Header);
         Assert.Null(reopened.LoadBook(999));
         var stored = Assert.Single(reopened.PendingHeads(10));
         Assert.Equal(CanonicalJson.Serialize(signal.ToPayload()), stored.Body);
@@ -29,14 +32,76 @@ public sealed class SqliteOutboxTests
     }
 
     [Fact]
+    public void TheBooksPieces_AreStoredChangedAndDeletedAsTheCommitsSay_AndARewriteReplacesThemAll()
+    {
+        static BookItem Piece(BookItemKind kind, string key, string? value) => new(kind, key, value);
+        using (var outbox = new SqliteOutbox(path, time))
+        {
+            outbox.Commit(Signals.Login, [], new BookChanges("h1", [Piece(BookItemKind.Position, "1", "p1"), Piece(BookItemKind.Position, "2", "p2"), Piece(BookItemKind.Revision, "P1", "r1")], Rewrite: true));
+            outbox.Commit(Signals.Login, [], new BookChanges("h2", [Piece(BookItemKind.Position, "1", "p1'"), Piece(BookItemKind.Position, "2", null), Piece(BookItemKind.Order, "3", "o3")], Rewrite: false));
+            outbox.Commit(999, [], new BookChanges("other", [Piece(BookItemKind.Position, "1", "x")], Rewrite: true));
+        }
+
+        using var reopened = new SqliteOutbox(path, time);
+        var stored = reopened.LoadBook(Signals.Login)!;
+        Assert.Equal("h2", stored.Header);
+        Assert.Equal(
+            [Piece(BookItemKind.Position, "1", "p1'"), Piece(BookItemKind.Order, "3", "o3"), Piece(BookItemKind.Revision, "P1", "r1")],
+            stored.Items.OrderBy(item => item.Kind));
+
+        reopened.Commit(Signals.Login, [], new BookChanges("h3", [Piece(BookItemKind.Position, "5", "p5")], Rewrite: true));
+        Assert.Equal([Piece(BookItemKind.Position, "5", "p5")], reopened.LoadBook(Signals.Login)!.Items);
+        Assert.Equal([Piece(BookItemKind.Position, "1", "x")], reopened.LoadBook(999)!.Items);
+    }
+
+    [Fact]
+    public void AVersion3Outbox_WithItsBookStoredWhole_IsMigrated_AndTheRelayContinuesFromThatBook()
+    {
+        var old = new TradeBook(Signals.Login);
+        old.ApplySnapshot(new Snapshot { Session = "s", Seq = 1, Account = new AccountInfo { Login = Signals.Login, Server = "Demo", MarginMode = MarginMode.Hedging }, Positions = [new PositionState { Ticket = 1, Identifier = 1, Symbol = "EURUSD", Volume = 0.1, PriceOpen = 1.08, Sl = 1.07 }], Orders = [] }, 0);
+        using (var v3 = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
+        {
+            v3.Open();
+            using var create = v3.CreateCommand();
+            create.CommandText = """
+                PRAGMA journal_mode=WAL;
+                CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
+                    action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+                    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER,
+                    replaced INTEGER NOT NULL DEFAULT 0);
+                CREATE INDEX signals_pending ON signals (login, ticket, id) WHERE state = 'pending';
+                CREATE UNIQUE INDEX signals_pending_key ON signals (idempotency_key) WHERE state = 'pending';
+                CREATE INDEX signals_state ON signals (state);
+                CREATE INDEX signals_replaced ON signals (replaced) WHERE replaced > 0;
+                CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+                INSERT INTO books VALUES (5001, $book, 1);
+                PRAGMA user_version = 3;
+                """;
+            create.Parameters.AddWithValue("$book", old.ToState().Serialize());
+            create.ExecuteNonQuery();
+        }
+
+        using var outbox = new SqliteOutbox(path, time);
+        var pipeline = new SignalPipeline(outbox, time);
+        var repeated = pipeline.Apply(Signals.Login, new Snapshot { Session = "s", Seq = 2, Account = new AccountInfo { Login = Signals.Login, Server = "Demo", MarginMode = MarginMode.Hedging }, Positions = [new PositionState { Ticket = 1, Identifier = 1, Symbol = "EURUSD", Volume = 0.1, PriceOpen = 1.08, Sl = 1.07 }], Orders = [] });
+        var moved = pipeline.Apply(Signals.Login, new PositionUpdate { Session = "s", Seq = 3, Position = new PositionState { Ticket = 1, Identifier = 1, Symbol = "EURUSD", Volume = 0.1, PriceOpen = 1.08, Sl = 1.06 } });
+
+        Assert.Empty(repeated);
+        Assert.Equal("5001-P1-1", Assert.Single(moved).IdempotencyKey);
+        var stored = outbox.LoadBook(Signals.Login)!;
+        Assert.StartsWith(BookStorage.HeaderMark, stored.Header, StringComparison.Ordinal);
+        Assert.Equal(1.06, BookStorage.Load(stored)!.State.Positions.Single().Sl);
+    }
+
+    [Fact]
     public void Commit_IsAllOrNothing_WhenASignalIsInvalid()
     {
         using var outbox = new SqliteOutbox(path, time);
-        outbox.Commit(Signals.Login, [], "old");
+        outbox.Commit(Signals.Login, [], Signals.Book("old"));
 
-        Assert.Throws<ArgumentException>(() => outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Open, 1, login: 9)], "new"));
+        Assert.Throws<ArgumentException>(() => outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Open, 1, login: 9)], Signals.Book("new")));
 
-        Assert.Equal("old", outbox.LoadBook(Signals.Login));
+        Assert.Equal("old", outbox.LoadBook(Signals.Login)?.Header);
         Assert.Empty(outbox.PendingHeads(10));
     }
 
@@ -62,16 +127,16 @@ public sealed class SqliteOutboxTests
         }
 
         using var outbox = new SqliteOutbox(path, time);
-        outbox.Commit(Signals.Login, [Signals.Make(2, 1, SignalAction.Open, 1)], "new");
+        outbox.Commit(Signals.Login, [Signals.Make(2, 1, SignalAction.Open, 1)], Signals.Book("new"));
 
         Assert.Equal([(43L, "5001-P2-1"), (42L, "5001-P1-2"), (41L, "5001-P1-1")], outbox.Recent(10).Select(s => (s.Id, s.IdempotencyKey)));
         Assert.Equal(7, outbox.Recent(10, OutboxState.Sent).Single().LatencyMs);
         Assert.Equal(["5001-P1-2", "5001-P2-1"], outbox.PendingHeads(10).Select(s => s.IdempotencyKey));
-        Assert.Equal("new", outbox.LoadBook(Signals.Login));
+        Assert.Equal("new", outbox.LoadBook(Signals.Login)?.Header);
         Assert.Null(outbox.LoadAllowedAccount());
 
         // Version 1's UNIQUE key is gone: a key already sent queues again (the API will answer 409 duplicate).
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1)], "again");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1)], Signals.Book("again"));
         Assert.Equal(3, outbox.Counts().Pending);
     }
 
@@ -99,7 +164,7 @@ public sealed class SqliteOutboxTests
         }
 
         using var outbox = new SqliteOutbox(path, time);
-        outbox.Commit(Signals.Login, [Signals.Make(1, 3, SignalAction.Modify, 1)], "new");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 3, SignalAction.Modify, 1)], Signals.Book("new"));
 
         var next = (await outbox.NextToSendAsync(Signals.Login, 1)).Next!;
         Assert.Equal((8L, "5001-P1-3", 2), (next.Id, next.IdempotencyKey, next.Attempts));
@@ -110,8 +175,8 @@ public sealed class SqliteOutboxTests
     public void Commit_SameKeyTwice_IsStoredOnce()
     {
         using var outbox = new SqliteOutbox(path, time);
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1)], "a");
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1)], "b");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1)], Signals.Book("a"));
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1)], Signals.Book("b"));
 
         Assert.Equal(1, outbox.Counts().Pending);
     }
@@ -120,7 +185,7 @@ public sealed class SqliteOutboxTests
     public async Task PendingHeads_GivesTheOldestOfEachTicket_AndMovesOnWhenItIsDone()
     {
         using var outbox = new SqliteOutbox(path, time);
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Open, 1), Signals.Make(1, 2, SignalAction.Close, 1)], "");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Open, 1), Signals.Make(1, 2, SignalAction.Close, 1)], Signals.Book(""));
 
         var heads = outbox.PendingHeads(10);
         Assert.Equal(["5001-P1-1", "5001-P2-1"], heads.Select(h => h.IdempotencyKey));
@@ -135,7 +200,7 @@ public sealed class SqliteOutboxTests
     public async Task Outcomes_AreKeptForThePage_WithAttemptsAndLastError()
     {
         using var outbox = new SqliteOutbox(path, time);
-        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Modify, 1), Signals.Make(3, 1, SignalAction.Modify, 1)], "");
+        outbox.Commit(Signals.Login, [Signals.Make(1, 1, SignalAction.Open, 1), Signals.Make(2, 1, SignalAction.Modify, 1), Signals.Make(3, 1, SignalAction.Modify, 1)], Signals.Book(""));
         var heads = outbox.PendingHeads(10);
 
         await outbox.MarkExpiredAsync(heads[0], "too old");

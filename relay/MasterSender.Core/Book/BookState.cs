@@ -26,6 +26,12 @@ public sealed record BookState
     /// <summary>Trade server clock minus relay clock (ms), when known.</summary>
     public long? ServerClockOffsetMs { get; init; }
 
+    /// <summary>Number of the latest ticket retirement (<see cref="RevisionLedger"/>); 0 in a book written before it was kept.</summary>
+    public long RetiredCounter { get; init; }
+
+    /// <summary>Number of the latest recently-removed order (<see cref="RecentlyRemovedOrders"/>); 0 likewise.</summary>
+    public long RemovedOrderCounter { get; init; }
+
     public string Serialize() => JsonSerializer.Serialize(this, BookStateJsonContext.Default.BookState);
 
     /// <summary>Null when the text is not a book this version can read; the caller then starts from an empty book
@@ -45,4 +51,8 @@ public sealed record BookState
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(BookState))]
+[JsonSerializable(typeof(PositionState))]
+[JsonSerializable(typeof(OrderState))]
+[JsonSerializable(typeof(StoredRevision))]
+[JsonSerializable(typeof(StoredRemovedOrder))]
 internal sealed partial class BookStateJsonContext : JsonSerializerContext;

@@ -19,29 +19,31 @@ public sealed class TradeBook
     private const double VolumeTolerance = 1e-9;
     private const int RecentlyRemovedCapacity = 1_000;
 
-    private readonly SortedDictionary<long, PositionState> _positions = new();
-    private readonly SortedDictionary<long, OrderState> _orders = new();
-    private readonly Dictionary<long, long> _positionsMissingSince = new();
-    private readonly Dictionary<long, long> _ordersMissingSince = new();
+    // Every piece the store keeps, each remembering what changed since the last commit (TakeChanges).
+    private readonly TrackedMap<long, PositionState> _positions = new(new SortedDictionary<long, PositionState>());
+    private readonly TrackedMap<long, OrderState> _orders = new(new SortedDictionary<long, OrderState>());
+    private readonly TrackedMap<long, long> _positionsMissingSince = new(new Dictionary<long, long>());
+    private readonly TrackedMap<long, long> _ordersMissingSince = new(new Dictionary<long, long>());
     private readonly RevisionLedger _ledger;
+    private readonly RecentlyRemovedOrders _recentlyRemovedOrders;
     private readonly BookRules _rules;
     private long? _serverClockOffsetMs;
 
-    // Pending orders that left the book lately, so that a position their fill opened, reported after the
-    // order's removal, still carries the order's ticket.
-    private readonly Dictionary<long, OrderState> _recentlyRemovedOrders = new();
-    private readonly Queue<long> _recentlyRemovedOrder = new();
+    // Until the first commit of a book that was not read from its stored pieces (a new book, or one an older relay
+    // stored as a single document), that commit stores every piece, replacing whatever the store held.
+    private bool _storeEverything = true;
 
     public TradeBook(long login, BookRules? rules = null)
-        : this(login, new RevisionLedger(), rules)
+        : this(login, new RevisionLedger(), new RecentlyRemovedOrders(RecentlyRemovedCapacity), rules)
     {
     }
 
-    private TradeBook(long login, RevisionLedger ledger, BookRules? rules)
+    private TradeBook(long login, RevisionLedger ledger, RecentlyRemovedOrders recentlyRemovedOrders, BookRules? rules)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(login);
         Login = login;
         _ledger = ledger;
+        _recentlyRemovedOrders = recentlyRemovedOrders;
         _rules = rules ?? new BookRules();
     }
 
@@ -262,18 +264,71 @@ public sealed class TradeBook
         HasBaseline = HasBaseline,
         Positions = [.. _positions.Values],
         Orders = [.. _orders.Values],
-        RecentlyRemovedOrders = [.. _recentlyRemovedOrder.Select(t => _recentlyRemovedOrders[t])],
+        RecentlyRemovedOrders = [.. _recentlyRemovedOrders.Orders],
         Revisions = _ledger.ExportRevisions(),
         RetiredTickets = _ledger.ExportRetired(),
-        UnconfirmedPositions = new(_positionsMissingSince),
-        UnconfirmedOrders = new(_ordersMissingSince),
+        UnconfirmedPositions = _positionsMissingSince.ToDictionary(),
+        UnconfirmedOrders = _ordersMissingSince.ToDictionary(),
         ServerClockOffsetMs = _serverClockOffsetMs,
+        RetiredCounter = _ledger.RetiredCounter,
+        RemovedOrderCounter = _recentlyRemovedOrders.Counter,
     };
 
-    public static TradeBook FromState(BookState state, BookRules? rules = null)
+    /// <summary>
+    /// What the next commit must store (<see cref="BookStorage"/>): the header, and each piece written or removed since
+    /// the last call (every piece on the first call of a book not read from its pieces). Call once per commit; if the
+    /// commit fails, drop this book and read the stored one again, since what changed is forgotten here.
+    /// </summary>
+    public BookChanges TakeChanges()
+    {
+        var header = BookStorage.Header(new BookState
+        {
+            Login = Login,
+            HasBaseline = HasBaseline,
+            Positions = [],
+            Orders = [],
+            Revisions = [],
+            ServerClockOffsetMs = _serverClockOffsetMs,
+            RetiredCounter = _ledger.RetiredCounter,
+            RemovedOrderCounter = _recentlyRemovedOrders.Counter,
+        });
+        var rewrite = _storeEverything;
+        _storeEverything = false;
+        var positions = _positions.TakeChangedKeys();
+        var orders = _orders.TakeChangedKeys();
+        var revisions = _ledger.TakeChangedKeys();
+        var positionsMissing = _positionsMissingSince.TakeChangedKeys();
+        var ordersMissing = _ordersMissingSince.TakeChangedKeys();
+        var removedOrders = _recentlyRemovedOrders.TakeChangedKeys();
+        if (rewrite)
+        {
+            positions = [.. _positions.Keys];
+            orders = [.. _orders.Keys];
+            revisions = [.. _ledger.Keys];
+            positionsMissing = [.. _positionsMissingSince.Keys];
+            ordersMissing = [.. _ordersMissingSince.Keys];
+            removedOrders = [.. _recentlyRemovedOrders.Tickets];
+        }
+
+        var items = new List<BookItem>(positions.Count + orders.Count + revisions.Count + positionsMissing.Count + ordersMissing.Count + removedOrders.Count);
+        items.AddRange(positions.Select(key => BookStorage.Position(key, _positions.GetValueOrDefault(key))));
+        items.AddRange(orders.Select(ticket => BookStorage.Order(ticket, _orders.GetValueOrDefault(ticket))));
+        items.AddRange(revisions.Select(key => BookStorage.Revision(key, _ledger.Entry(key))));
+        items.AddRange(positionsMissing.Select(key => BookStorage.Unconfirmed(BookItemKind.UnconfirmedPosition, key, _positionsMissingSince.TryGetValue(key, out var since) ? since : null)));
+        items.AddRange(ordersMissing.Select(ticket => BookStorage.Unconfirmed(BookItemKind.UnconfirmedOrder, ticket, _ordersMissingSince.TryGetValue(ticket, out var since) ? since : null)));
+        items.AddRange(removedOrders.Select(ticket => BookStorage.RemovedOrder(ticket, _recentlyRemovedOrders.Entry(ticket))));
+        return new BookChanges(header, items, rewrite);
+    }
+
+    /// <param name="state">As <see cref="ToState"/> made it, or as <see cref="BookStorage.Load"/> put it together.</param>
+    /// <param name="fromItems">True when read from its stored pieces: the next commit stores only what changes. False
+    /// for a single stored document (an older relay's): the next commit stores every piece.</param>
+    public static TradeBook FromState(BookState state, BookRules? rules = null, bool fromItems = false)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var book = new TradeBook(state.Login, RevisionLedger.Import(state.Revisions, state.RetiredTickets ?? []), rules)
+        var ledger = RevisionLedger.Import(state.Revisions, state.RetiredTickets ?? [], state.RetiredCounter);
+        var removed = RecentlyRemovedOrders.Import(state.RecentlyRemovedOrders ?? [], state.RemovedOrderCounter, RecentlyRemovedCapacity);
+        var book = new TradeBook(state.Login, ledger, removed, rules)
         {
             HasBaseline = state.HasBaseline,
             _serverClockOffsetMs = state.ServerClockOffsetMs,
@@ -301,11 +356,11 @@ public sealed class TradeBook
             book._ordersMissingSince[ticket] = since;
         }
 
-        foreach (var order in state.RecentlyRemovedOrders ?? [])
-        {
-            book.RememberRemoved(order);
-        }
-
+        book._positions.TakeChangedKeys();
+        book._orders.TakeChangedKeys();
+        book._positionsMissingSince.TakeChangedKeys();
+        book._ordersMissingSince.TakeChangedKeys();
+        book._storeEverything = !fromItems;
         return book;
     }
 
@@ -403,7 +458,7 @@ public sealed class TradeBook
             return null;
         }
 
-        return _orders.ContainsKey(position.Identifier) || _recentlyRemovedOrders.ContainsKey(position.Identifier)
+        return _orders.ContainsKey(position.Identifier) || _recentlyRemovedOrders.Contains(position.Identifier)
             ? position.Identifier
             : null;
     }
@@ -472,22 +527,9 @@ public sealed class TradeBook
             UnconfirmedChanges++;
         }
 
-        RememberRemoved(order);
+        _recentlyRemovedOrders.Remember(order);
         var signal = factory.OrderDeleted(order, reason, positionId);
         _ledger.Retire(SignalFactory.OrderKey(order.Ticket));
         return signal;
-    }
-
-    private void RememberRemoved(OrderState order)
-    {
-        if (_recentlyRemovedOrders.TryAdd(order.Ticket, order))
-        {
-            _recentlyRemovedOrder.Enqueue(order.Ticket);
-        }
-
-        while (_recentlyRemovedOrder.Count > RecentlyRemovedCapacity)
-        {
-            _recentlyRemovedOrders.Remove(_recentlyRemovedOrder.Dequeue());
-        }
     }
 }

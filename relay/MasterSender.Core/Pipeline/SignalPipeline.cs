@@ -31,8 +31,8 @@ public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time, Bo
             return book;
         }
 
-        var stored = journal.LoadBook(login) is { } json ? BookState.Deserialize(json) : null;
-        book = stored is not null && stored.Login == login ? TradeBook.FromState(stored, rules) : new TradeBook(login, rules);
+        var stored = journal.LoadBook(login) is { } found ? BookStorage.Load(found) : null;
+        book = stored is not null && stored.State.Login == login ? TradeBook.FromState(stored.State, rules, stored.FromItems) : new TradeBook(login, rules);
         _books[login] = book;
         return book;
     }
@@ -78,7 +78,7 @@ public sealed class SignalPipeline(ISignalJournal journal, TimeProvider time, Bo
         {
             try
             {
-                journal.Commit(login, signals, _books[login].ToState().Serialize());
+                journal.Commit(login, signals, _books[login].TakeChanges());
             }
 #pragma warning disable CA1031 // Any journal failure (disk full, locked file) is reported to the caller, which recovers by resync.
             catch (Exception failure)

@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using MasterSender.Benchmarks.Rigs;
-using MasterSender.Core.Signals;
 using MasterSender.Outbox;
 
 namespace MasterSender.Benchmarks.Baselines;
 
 /// <summary>
-/// The disk's part of every signal: one SL move and its one-position book committed to the relay's own outbox
+/// The disk's part of every signal: one SL move and what it changed in a one-position book committed to the relay's own outbox
 /// (SQLite WAL, synchronous=FULL: one fsync), back to back, in a folder beside the relay processes' (the temp folder),
 /// so on the same file system. A signal reaches the API only after this commit is durable (a power cut must not lose a
 /// signal the API never got), so trade → API can never be faster than this floor plus the two transport floors; on a
@@ -30,7 +29,8 @@ internal static class DurableCommitFloor
         try
         {
             using var outbox = new SqliteOutbox(Path.Combine(folder, "outbox.db"), TimeProvider.System);
-            var bookState = BenchSignals.BookState(1);
+            var book = BenchSignals.Book(1);
+            outbox.Commit(BenchSignals.Login, [], book.TakeChanges());
             var latencies = new List<double>(samples);
             var gaps = new Random(20_241_124);
             for (var i = 0; i < samples + Warmup; i++)
@@ -45,9 +45,9 @@ internal static class DurableCommitFloor
                     Thread.Sleep(TimeSpan.FromMilliseconds(gaps.NextDouble() * maxGapMs));
                 }
 
-                Signal[] signal = [BenchSignals.Make(1, i + 1, 0)];
+                var signal = BenchSignals.MoveStops(book, 1, i + 1);
                 var started = Stopwatch.GetTimestamp();
-                outbox.Commit(BenchSignals.Login, signal, bookState);
+                outbox.Commit(BenchSignals.Login, signal, book.TakeChanges());
                 if (i >= Warmup)
                 {
                     latencies.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);

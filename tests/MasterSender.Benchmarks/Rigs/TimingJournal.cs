@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
+using MasterSender.Core.Book;
 using MasterSender.Core.Pipeline;
 using MasterSender.Core.Signals;
 
@@ -8,8 +8,7 @@ namespace MasterSender.Benchmarks.Rigs;
 /// <summary>Counts signals and stamps the moment of the latest commit; no storage cost, so the figure is ingress + book.</summary>
 internal sealed class TimingJournal : ISignalJournal, IDisposable
 {
-    private readonly ConcurrentDictionary<long, string> _books = new();
-    private readonly ManualResetEventSlim _committed = new();
+        private readonly ManualResetEventSlim _committed = new();
     private long _count;
     private long _lastCommit;
 
@@ -17,9 +16,9 @@ internal sealed class TimingJournal : ISignalJournal, IDisposable
 
     public long LastCommitTimestamp => Interlocked.Read(ref _lastCommit);
 
-    public string? LoadBook(long login) => _books.GetValueOrDefault(login);
+    public StoredBook? LoadBook(long login) => null;
 
-    public void Commit(long login, IReadOnlyList<Signal> signals, string bookState)
+    public void Commit(long login, IReadOnlyList<Signal> signals, BookChanges book)
     {
         Interlocked.Exchange(ref _lastCommit, Stopwatch.GetTimestamp());
         Interlocked.Add(ref _count, signals.Count);

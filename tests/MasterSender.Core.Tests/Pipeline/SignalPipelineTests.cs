@@ -8,35 +8,12 @@ namespace MasterSender.Core.Tests.Pipeline;
 
 public class SignalPipelineTests
 {
-    /// <summary>A journal that keeps what it is given and can be told to fail, like a full disk.</summary>
-    private sealed class Journal : ISignalJournal
-    {
-        public List<Signal> Signals { get; } = [];
-        public string? Book { get; private set; }
-        public bool Failing { get; set; }
-        public int Commits { get; private set; }
-
-        public string? LoadBook(long login) => Book;
-
-        public void Commit(long login, IReadOnlyList<Signal> signals, string bookState)
-        {
-            if (Failing)
-            {
-                throw new IOException("disk full");
-            }
-
-            Commits++;
-            Signals.AddRange(signals);
-            Book = bookState;
-        }
-    }
-
     private static PositionUpdate Update(PositionState position) => new() { Session = Session, Seq = 3, Position = position };
 
     [Fact]
     public void The_first_snapshot_is_stored_even_though_it_yields_no_signal()
     {
-        var journal = new Journal();
+        var journal = new MemoryJournal();
         var pipeline = new SignalPipeline(journal, TimeProvider.System);
 
         pipeline.Apply(Login, Snapshot([Position(1)]));
@@ -48,7 +25,7 @@ public class SignalPipelineTests
     [Fact]
     public void A_position_going_unconfirmed_is_stored_though_it_yields_no_signal_and_a_restart_keeps_it()
     {
-        var journal = new Journal();
+        var journal = new MemoryJournal();
         var pipeline = new SignalPipeline(journal, TimeProvider.System);
         pipeline.Apply(Login, Snapshot([Position(1)]));
         var commits = journal.Commits;
@@ -64,7 +41,7 @@ public class SignalPipelineTests
     public void The_pipeline_applies_the_configured_open_age()
     {
         var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var pipeline = new SignalPipeline(new Journal(), TimeProvider.System, new BookRules { MaxOpenAge = TimeSpan.FromSeconds(30) });
+        var pipeline = new SignalPipeline(new MemoryJournal(), TimeProvider.System, new BookRules { MaxOpenAge = TimeSpan.FromSeconds(30) });
         pipeline.Apply(Login, Snapshot([]) with { ServerTimeMsc = now });
 
         Assert.Empty(pipeline.Apply(Login, Update(Position(1) with { TimeMsc = now - 60_000 })));
@@ -74,7 +51,7 @@ public class SignalPipelineTests
     [Fact]
     public void A_restarted_pipeline_continues_from_the_stored_book_without_repeating()
     {
-        var journal = new Journal();
+        var journal = new MemoryJournal();
         var first = new SignalPipeline(journal, TimeProvider.System);
         first.Apply(Login, Snapshot());
         first.Apply(Login, Update(Position(1, sl: 1.07)));
@@ -90,7 +67,7 @@ public class SignalPipelineTests
     [Fact]
     public void When_the_journal_fails_nothing_is_announced_and_the_next_snapshot_derives_the_signals_again()
     {
-        var journal = new Journal();
+        var journal = new MemoryJournal();
         var pipeline = new SignalPipeline(journal, TimeProvider.System);
         var announced = new List<Signal>();
         pipeline.Committed += (_, signals) => announced.AddRange(signals);
@@ -110,7 +87,7 @@ public class SignalPipelineTests
     [Fact]
     public void Messages_staged_together_are_stored_in_one_commit_and_announced_once_in_order()
     {
-        var journal = new Journal();
+        var journal = new MemoryJournal();
         var pipeline = new SignalPipeline(journal, TimeProvider.System);
         var announced = new List<IReadOnlyList<Signal>>();
         pipeline.Committed += (_, signals) => announced.Add(signals);
@@ -127,14 +104,14 @@ public class SignalPipelineTests
         Assert.Equal(1, journal.Commits);
         Assert.Equal([$"{Login}-P1-1", $"{Login}-P2-1", $"{Login}-P1-2"], journal.Signals.Select(signal => signal.IdempotencyKey));
         Assert.Equal(journal.Signals, Assert.Single(announced));
-        Assert.Equal(2, TradeBook.FromState(BookState.Deserialize(journal.Book!)!).Positions.Count);
+        Assert.Equal(2, TradeBook.FromState(BookStorage.Load(journal.Book!)!.State).Positions.Count);
         Assert.False(pipeline.HasStaged);
     }
 
     [Fact]
     public void A_failed_group_commit_names_the_account_announces_nothing_and_the_next_snapshot_derives_it_all_again()
     {
-        var journal = new Journal();
+        var journal = new MemoryJournal();
         var pipeline = new SignalPipeline(journal, TimeProvider.System);
         var announced = new List<Signal>();
         pipeline.Committed += (_, signals) => announced.AddRange(signals);
