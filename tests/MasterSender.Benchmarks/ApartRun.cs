@@ -41,6 +41,8 @@ internal static class ApartRun
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: durable outbox commit of one signal (fsync): p50 {commit.P50:0.000} ms, p99 {commit.P99:0.000} ms"));
         var spaced = new LatencySummary(DurableCommitFloor.Run(DurableCommitFloor.SpacedSamples(options.Samples), TradeToApiScenario.MaxGapMs));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: same at random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps: p50 {spaced.P50:0.000} ms, p99 {spaced.P99:0.000} ms"));
+        var aged = new LatencySummary(DurableCommitFloor.Run(options.Samples, book: DurableCommitFloor.LongRunningBook));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: same back to back, book of {DurableCommitFloor.LongRunningBook.Open} open and {DurableCommitFloor.LongRunningBook.ClosedBefore:#,0} closed before: p50 {aged.P50:0.000} ms, p99 {aged.P99:0.000} ms"));
 
         await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build }))
         {

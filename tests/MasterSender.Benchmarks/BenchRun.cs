@@ -66,6 +66,7 @@ internal static class BenchRun
         var http = await progress.RunAsync("floor: HTTP POST on loopback", () => HttpFloor.RunAsync(n));
         var commit = progress.Run("floor: durable outbox commit (fsync)", () => DurableCommitFloor.Run(n));
         var commitSpaced = progress.Run($"floor: durable outbox commit at random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps", () => DurableCommitFloor.Run(DurableCommitFloor.SpacedSamples(n), TradeToApiScenario.MaxGapMs));
+        var commitAged = progress.Run("floor: durable outbox commit on a long-running master's book", () => DurableCommitFloor.Run(n, book: DurableCommitFloor.LongRunningBook));
         var seed = await progress.RunAsync("seed design: 50 ms poller", () => SeedPoller.RunAsync(SeedSamples(n)));
         var idle = new List<IdleRelayResult>
         {
@@ -84,7 +85,7 @@ internal static class BenchRun
             results.Notes.Add($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": tail figures are disturbed, run again on a quiet machine" : "")}.");
         }
 
-        Findings.Fill(results, new Measurements(relayBuild.Name, built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, commit, commitSpaced, seed, idle, outage));
+        Findings.Fill(results, new Measurements(relayBuild.Name, built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, commit, commitSpaced, commitAged, seed, idle, outage));
         Console.WriteLine();
         Console.Write(ResultTable.Console(results));
         await WriteAsync(options.SvgPath, SvgHistogram.Render(results), "picture");

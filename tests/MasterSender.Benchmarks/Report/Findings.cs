@@ -20,6 +20,7 @@ internal sealed record Measurements(
     HttpFloorResult Http,
     List<double> DurableCommit,
     List<double> DurableCommitSpaced,
+    List<double> DurableCommitLongRunningBook,
     List<double> SeedPoller,
     IReadOnlyList<IdleRelayResult> Idle,
     OutageResult Outage);
@@ -70,6 +71,7 @@ internal static class Findings
         results.Latencies.Add(new($"floor: bare HTTP POST on loopback ({m.Http.BodyBytes} B JSON) -> handler", http, PlotLabel: "floor: HTTP POST on loopback"));
         results.Latencies.Add(new("floor: durable outbox commit of one signal (SQLite WAL, fsync)", commit, PlotLabel: "floor: durable commit (fsync)"));
         results.Latencies.Add(new($"  same, at random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps (as trade -> API)", commitSpaced));
+        results.Latencies.Add(new($"  same, back to back, book of {DurableCommitFloor.LongRunningBook.Open} open and {DurableCommitFloor.LongRunningBook.ClosedBefore:#,0} closed before", new(m.DurableCommitLongRunningBook)));
         results.Latencies.Add(new("seed design: 50 ms poller, change -> detected", seed, PlotLabel: "seed design: 50 ms poller"));
 
         results.Figures.Add(new($"burst: all {m.Burst.Opens} opens received by the API",
