@@ -32,9 +32,7 @@ internal sealed class SignalWriter : IDisposable
     private readonly SqliteCommand _insertSignal;
     private readonly SqliteCommand _upsertBook;
     private readonly SqliteCommand _replaceQueued;
-    private readonly SqliteCommand _upsertBookItem;
-    private readonly SqliteCommand _deleteBookItem;
-    private readonly SqliteCommand _deleteBookItems;
+    private readonly BookPieceWriter _bookPieces;
 
     public SignalWriter(SqliteConnection connection)
     {
@@ -71,27 +69,13 @@ internal sealed class SignalWriter : IDisposable
             _replaceQueued.Parameters.Add(new SqliteParameter { ParameterName = name });
         }
 
-        _upsertBookItem = Command(connection, "INSERT INTO book_items (login, kind, key, value) VALUES ($login, $kind, $key, $value) ON CONFLICT (login, kind, key) DO UPDATE SET value = excluded.value", "$login", "$kind", "$key", "$value");
-        _deleteBookItem = Command(connection, "DELETE FROM book_items WHERE login = $login AND kind = $kind AND key = $key", "$login", "$kind", "$key");
-        _deleteBookItems = Command(connection, "DELETE FROM book_items WHERE login = $login", "$login");
+        _bookPieces = new BookPieceWriter(connection);
 
         _insertSignal.Prepare();
         _upsertBook.Prepare();
         _replaceQueued.Prepare();
     }
 
-    private static SqliteCommand Command(SqliteConnection connection, string sql, params string[] parameters)
-    {
-        var command = connection.CreateCommand();
-        command.CommandText = sql;
-        foreach (var name in parameters)
-        {
-            command.Parameters.Add(new SqliteParameter { ParameterName = name });
-        }
-
-        command.Prepare();
-        return command;
-    }
 
     public void Commit(long login, IReadOnlyList<Signal> signals, BookChanges book, long now)
     {
@@ -99,9 +83,6 @@ internal sealed class SignalWriter : IDisposable
         _insertSignal.Transaction = transaction;
         _replaceQueued.Transaction = transaction;
         _upsertBook.Transaction = transaction;
-        _upsertBookItem.Transaction = transaction;
-        _deleteBookItem.Transaction = transaction;
-        _deleteBookItems.Transaction = transaction;
         foreach (var signal in signals)
         {
             if (signal.MasterLogin != login)
@@ -127,33 +108,10 @@ internal sealed class SignalWriter : IDisposable
         _upsertBook.Parameters["$state"].Value = book.Header;
         _upsertBook.Parameters["$now"].Value = now;
         _upsertBook.ExecuteNonQuery();
-        WriteBookItems(login, book);
+        _bookPieces.Write(login, book);
         transaction.Commit();
     }
 
-    private void WriteBookItems(long login, BookChanges book)
-    {
-        if (book.Rewrite)
-        {
-            _deleteBookItems.Parameters["$login"].Value = login;
-            _deleteBookItems.ExecuteNonQuery();
-        }
-
-        foreach (var item in book.Items)
-        {
-            var command = item.Value is null ? _deleteBookItem : _upsertBookItem;
-            var values = command.Parameters;
-            values["$login"].Value = login;
-            values["$kind"].Value = (int)item.Kind;
-            values["$key"].Value = item.Key;
-            if (item.Value is not null)
-            {
-                values["$value"].Value = item.Value;
-            }
-
-            command.ExecuteNonQuery();
-        }
-    }
 
     private static void Bind(SqliteCommand command, Signal signal, string body, long now)
     {
@@ -172,9 +130,7 @@ internal sealed class SignalWriter : IDisposable
         _replaceQueued.Dispose();
         _insertSignal.Dispose();
         _upsertBook.Dispose();
-        _upsertBookItem.Dispose();
-        _deleteBookItem.Dispose();
-        _deleteBookItems.Dispose();
+        _bookPieces.Dispose();
         _connection.Dispose();
     }
 }
