@@ -12,7 +12,7 @@ internal sealed class RecentlyRemovedOrders(int capacity)
 {
     private readonly Dictionary<long, (OrderState Order, long Number)> _orders = [];
     private readonly Queue<long> _oldestFirst = new();
-    private readonly HashSet<long> _changed = [];
+    private readonly ChangedKeys<long> _changed = new();
 
     /// <summary>The number of the latest order remembered.</summary>
     public long Counter { get; private set; }
@@ -45,12 +45,7 @@ internal sealed class RecentlyRemovedOrders(int capacity)
     public (OrderState Order, long Number)? Entry(long ticket) => _orders.TryGetValue(ticket, out var entry) ? entry : null;
 
     /// <summary>The tickets remembered or forgotten since the last call.</summary>
-    public List<long> TakeChangedKeys()
-    {
-        var changed = _changed.ToList();
-        _changed.Clear();
-        return changed;
-    }
+    public List<long> TakeChangedKeys() => _changed.Take();
 
     /// <param name="oldestFirst">As stored.</param>
     /// <param name="counter">The stored counter; 0 from a book written before it was stored.</param>
@@ -64,7 +59,7 @@ internal sealed class RecentlyRemovedOrders(int capacity)
 
         // Numbered again from 1 here, in the stored order; new ones must still come after every stored one.
         orders.Counter = Math.Max(orders.Counter, counter);
-        orders._changed.Clear();
+        orders._changed.Take();
         return orders;
     }
 }

@@ -20,7 +20,7 @@ internal sealed class RevisionLedger
     // key that came back, or retired again later, keeps only its newest number here).
     private readonly Dictionary<string, long> _retired = new(StringComparer.Ordinal);
     private readonly Queue<(string Key, long Number)> _retiredOrder = new();
-    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
+    private readonly ChangedKeys<string> _changed = new(StringComparer.Ordinal);
 
     /// <summary>The number of the latest retirement (stored with the book, so numbers keep growing after a restart).</summary>
     public long RetiredCounter { get; private set; }
@@ -68,12 +68,7 @@ internal sealed class RevisionLedger
             : null;
 
     /// <summary>The keys whose counter or retirement changed since the last call.</summary>
-    public List<string> TakeChangedKeys()
-    {
-        var changed = _changed.ToList();
-        _changed.Clear();
-        return changed;
-    }
+    public List<string> TakeChangedKeys() => _changed.Take();
 
     public IEnumerable<string> Keys => _revisions.Keys;
 
@@ -100,7 +95,7 @@ internal sealed class RevisionLedger
 
         // Numbered again from 1 here, in the stored order; new retirements must still come after every stored one.
         ledger.RetiredCounter = Math.Max(ledger.RetiredCounter, retiredCounter);
-        ledger._changed.Clear();
+        ledger._changed.Take();
         return ledger;
     }
 }

@@ -12,7 +12,7 @@ namespace MasterSender.Core.Book;
 internal sealed class TrackedMap<TKey, TValue>(IDictionary<TKey, TValue> items) : IReadOnlyDictionary<TKey, TValue>
     where TKey : notnull
 {
-    private readonly HashSet<TKey> _changed = [];
+    private readonly ChangedKeys<TKey> _changed = new();
 
     public int Count => items.Count;
 
@@ -57,12 +57,7 @@ internal sealed class TrackedMap<TKey, TValue>(IDictionary<TKey, TValue> items) 
     }
 
     /// <summary>The keys written or removed since the last call; each is present (written) or absent (removed) now.</summary>
-    public List<TKey> TakeChangedKeys()
-    {
-        var changed = _changed.ToList();
-        _changed.Clear();
-        return changed;
-    }
+    public List<TKey> TakeChangedKeys() => _changed.Take();
 
     public bool ContainsKey(TKey key) => items.ContainsKey(key);
 

@@ -13,7 +13,7 @@ namespace MasterSender.Core.Book;
 /// Positions are keyed by identifier (<see cref="PositionState.Key"/>), so a ticket change is no new trade.
 /// Not thread-safe: one pipeline owns a book.
 /// </summary>
-public sealed class TradeBook
+public sealed partial class TradeBook
 {
     /// <summary>Volumes are lot multiples well above this; below it two volumes are the same.</summary>
     private const double VolumeTolerance = 1e-9;
@@ -255,113 +255,6 @@ public sealed class TradeBook
         {
             _orders[order.Ticket] = order;
         }
-    }
-
-    /// <summary>Everything needed to continue after a restart without repeating or missing a signal.</summary>
-    public BookState ToState() => new()
-    {
-        Login = Login,
-        HasBaseline = HasBaseline,
-        Positions = [.. _positions.Values],
-        Orders = [.. _orders.Values],
-        RecentlyRemovedOrders = [.. _recentlyRemovedOrders.Orders],
-        Revisions = _ledger.ExportRevisions(),
-        RetiredTickets = _ledger.ExportRetired(),
-        UnconfirmedPositions = _positionsMissingSince.ToDictionary(),
-        UnconfirmedOrders = _ordersMissingSince.ToDictionary(),
-        ServerClockOffsetMs = _serverClockOffsetMs,
-        RetiredCounter = _ledger.RetiredCounter,
-        RemovedOrderCounter = _recentlyRemovedOrders.Counter,
-    };
-
-    /// <summary>
-    /// What the next commit must store (<see cref="BookStorage"/>): the header, and each piece written or removed since
-    /// the last call (every piece on the first call of a book not read from its pieces). Call once per commit; if the
-    /// commit fails, drop this book and read the stored one again, since what changed is forgotten here.
-    /// </summary>
-    public BookChanges TakeChanges()
-    {
-        var header = BookStorage.Header(new BookState
-        {
-            Login = Login,
-            HasBaseline = HasBaseline,
-            Positions = [],
-            Orders = [],
-            Revisions = [],
-            ServerClockOffsetMs = _serverClockOffsetMs,
-            RetiredCounter = _ledger.RetiredCounter,
-            RemovedOrderCounter = _recentlyRemovedOrders.Counter,
-        });
-        var rewrite = _storeEverything;
-        _storeEverything = false;
-        var positions = _positions.TakeChangedKeys();
-        var orders = _orders.TakeChangedKeys();
-        var revisions = _ledger.TakeChangedKeys();
-        var positionsMissing = _positionsMissingSince.TakeChangedKeys();
-        var ordersMissing = _ordersMissingSince.TakeChangedKeys();
-        var removedOrders = _recentlyRemovedOrders.TakeChangedKeys();
-        if (rewrite)
-        {
-            positions = [.. _positions.Keys];
-            orders = [.. _orders.Keys];
-            revisions = [.. _ledger.Keys];
-            positionsMissing = [.. _positionsMissingSince.Keys];
-            ordersMissing = [.. _ordersMissingSince.Keys];
-            removedOrders = [.. _recentlyRemovedOrders.Tickets];
-        }
-
-        var items = new List<BookItem>(positions.Count + orders.Count + revisions.Count + positionsMissing.Count + ordersMissing.Count + removedOrders.Count);
-        items.AddRange(positions.Select(key => BookStorage.Position(key, _positions.GetValueOrDefault(key))));
-        items.AddRange(orders.Select(ticket => BookStorage.Order(ticket, _orders.GetValueOrDefault(ticket))));
-        items.AddRange(revisions.Select(key => BookStorage.Revision(key, _ledger.Entry(key))));
-        items.AddRange(positionsMissing.Select(key => BookStorage.Unconfirmed(BookItemKind.UnconfirmedPosition, key, _positionsMissingSince.TryGetValue(key, out var since) ? since : null)));
-        items.AddRange(ordersMissing.Select(ticket => BookStorage.Unconfirmed(BookItemKind.UnconfirmedOrder, ticket, _ordersMissingSince.TryGetValue(ticket, out var since) ? since : null)));
-        items.AddRange(removedOrders.Select(ticket => BookStorage.RemovedOrder(ticket, _recentlyRemovedOrders.Entry(ticket))));
-        return new BookChanges(header, items, rewrite);
-    }
-
-    /// <param name="state">As <see cref="ToState"/> made it, or as <see cref="BookStorage.Load"/> put it together.</param>
-    /// <param name="fromItems">True when read from its stored pieces: the next commit stores only what changes. False
-    /// for a single stored document (an older relay's): the next commit stores every piece.</param>
-    public static TradeBook FromState(BookState state, BookRules? rules = null, bool fromItems = false)
-    {
-        ArgumentNullException.ThrowIfNull(state);
-        var ledger = RevisionLedger.Import(state.Revisions, state.RetiredTickets ?? [], state.RetiredCounter);
-        var removed = RecentlyRemovedOrders.Import(state.RecentlyRemovedOrders ?? [], state.RemovedOrderCounter, RecentlyRemovedCapacity);
-        var book = new TradeBook(state.Login, ledger, removed, rules)
-        {
-            HasBaseline = state.HasBaseline,
-            _serverClockOffsetMs = state.ServerClockOffsetMs,
-        };
-
-        // Keyed by identifier whatever the row's age: a book written when positions were keyed by ticket re-keys here.
-        foreach (var position in state.Positions)
-        {
-            book._positions[position.Key()] = position;
-        }
-
-        foreach (var order in state.Orders)
-        {
-            book._orders[order.Ticket] = order;
-        }
-
-        // Fields a row written by an older relay lacks read as null (the serializer sets every init property).
-        foreach (var (key, since) in (state.UnconfirmedPositions ?? []).Where(u => book._positions.ContainsKey(u.Key)))
-        {
-            book._positionsMissingSince[key] = since;
-        }
-
-        foreach (var (ticket, since) in (state.UnconfirmedOrders ?? []).Where(u => book._orders.ContainsKey(u.Key)))
-        {
-            book._ordersMissingSince[ticket] = since;
-        }
-
-        book._positions.TakeChangedKeys();
-        book._orders.TakeChangedKeys();
-        book._positionsMissingSince.TakeChangedKeys();
-        book._ordersMissingSince.TakeChangedKeys();
-        book._storeEverything = !fromItems;
-        return book;
     }
 
     private SignalFactory Factory(long nowMs) => new(Login, _ledger, nowMs);
