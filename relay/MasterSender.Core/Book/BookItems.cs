@@ -15,7 +15,7 @@ public enum BookItemKind
     RemovedOrder = 6,
 }
 
-/// <summary>One stored piece of a book: a position, an order, a ticket's revision counter… <paramref name="Value"/>
+/// <summary>One stored piece of a book: a position or an order (with its ticket's revision counter), the counter of a ticket no longer in the book… <paramref name="Value"/>
 /// null in <see cref="BookChanges"/>: the piece is gone and its row is deleted.</summary>
 public readonly record struct BookItem(BookItemKind Kind, string Key, string? Value);
 
@@ -45,11 +45,13 @@ public static class BookStorage
 
     public static string Header(BookState header) => HeaderMark + header.Serialize();
 
-    public static BookItem Position(long key, PositionState? position) =>
-        new(BookItemKind.Position, Key(key), position is null ? null : JsonSerializer.Serialize(position, BookStateJsonContext.Default.PositionState));
+    /// <param name="revision">The ticket's revision counter, carried in the position's piece; 0: none.</param>
+    public static BookItem Position(long key, PositionState? position, int revision) =>
+        new(BookItemKind.Position, Key(key), position is null ? null : JsonSerializer.Serialize(new StoredPosition(revision, position), BookStateJsonContext.Default.StoredPosition));
 
-    public static BookItem Order(long ticket, OrderState? order) =>
-        new(BookItemKind.Order, Key(ticket), order is null ? null : JsonSerializer.Serialize(order, BookStateJsonContext.Default.OrderState));
+    /// <param name="revision">The ticket's revision counter, carried in the order's piece; 0: none.</param>
+    public static BookItem Order(long ticket, OrderState? order, int revision) =>
+        new(BookItemKind.Order, Key(ticket), order is null ? null : JsonSerializer.Serialize(new StoredOrder(revision, order), BookStateJsonContext.Default.StoredOrder));
 
     public static BookItem Revision(string ticketKey, (int Revision, long? RetiredNumber)? entry) =>
         new(BookItemKind.Revision, ticketKey, entry is { } e ? JsonSerializer.Serialize(new StoredRevision(e.Revision, e.RetiredNumber), BookStateJsonContext.Default.StoredRevision) : null);
@@ -124,14 +126,18 @@ public static class BookStorage
             switch (item.Kind)
             {
                 case BookItemKind.Position:
-                    positions.Add(Read(value, BookStateJsonContext.Default.PositionState));
+                    var position = Read(value, BookStateJsonContext.Default.StoredPosition);
+                    positions.Add(position.Position);
+                    KeepLatest(revisions, SignalFactory.PositionKey(position.Position.Key()), position.Revision);
                     break;
                 case BookItemKind.Order:
-                    orders.Add(Read(value, BookStateJsonContext.Default.OrderState));
+                    var order = Read(value, BookStateJsonContext.Default.StoredOrder);
+                    orders.Add(order.Order);
+                    KeepLatest(revisions, SignalFactory.OrderKey(order.Order.Ticket), order.Revision);
                     break;
                 case BookItemKind.Revision:
                     var revision = Read(value, BookStateJsonContext.Default.StoredRevision);
-                    revisions[item.Key] = revision.Revision;
+                    KeepLatest(revisions, item.Key, revision.Revision);
                     if (revision.Retired is { } number)
                     {
                         retired.Add((number, item.Key));
@@ -164,6 +170,14 @@ public static class BookStorage
         };
     }
 
+    private static void KeepLatest(Dictionary<string, int> revisions, string ticketKey, int revision)
+    {
+        if (revision > 0 && revision > revisions.GetValueOrDefault(ticketKey))
+        {
+            revisions[ticketKey] = revision;
+        }
+    }
+
     private static T Read<T>(string json, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type) =>
         JsonSerializer.Deserialize(json, type) ?? throw new JsonException($"A stored book piece read as null: {json}");
 
@@ -172,7 +186,13 @@ public static class BookStorage
     private static long ParseKey(string key) => long.Parse(key, CultureInfo.InvariantCulture);
 }
 
-/// <summary>A ticket's revision counter and, when the ticket is retired, the number of its retirement.</summary>
+/// <summary>A position's piece: the position and its ticket's revision counter (0: none).</summary>
+internal sealed record StoredPosition(int Revision, PositionState Position);
+
+/// <summary>A pending order's piece: the order and its ticket's revision counter (0: none).</summary>
+internal sealed record StoredOrder(int Revision, OrderState Order);
+
+/// <summary>The revision counter of a ticket no longer in the book and, when retired, the number of its retirement.</summary>
 internal sealed record StoredRevision(int Revision, long? Retired);
 
 /// <summary>A recently removed pending order with the number that orders it among the others.</summary>

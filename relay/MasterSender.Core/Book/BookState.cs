@@ -51,8 +51,8 @@ public sealed record BookState
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(BookState))]
-[JsonSerializable(typeof(PositionState))]
-[JsonSerializable(typeof(OrderState))]
+[JsonSerializable(typeof(StoredPosition))]
+[JsonSerializable(typeof(StoredOrder))]
 [JsonSerializable(typeof(StoredRevision))]
 [JsonSerializable(typeof(StoredRemovedOrder))]
 internal sealed partial class BookStateJsonContext : JsonSerializerContext;

@@ -41,8 +41,8 @@ public sealed partial class TradeBook
         });
         var rewrite = _storeEverything;
         _storeEverything = false;
-        var positions = _positions.TakeChangedKeys();
-        var orders = _orders.TakeChangedKeys();
+        var positions = _positions.TakeChangedKeys().ToHashSet();
+        var orders = _orders.TakeChangedKeys().ToHashSet();
         var revisions = _ledger.TakeChangedKeys();
         var positionsMissing = _positionsMissingSince.TakeChangedKeys();
         var ordersMissing = _ordersMissingSince.TakeChangedKeys();
@@ -55,12 +55,35 @@ public sealed partial class TradeBook
             positionsMissing = [.. _positionsMissingSince.Keys];
             ordersMissing = [.. _ordersMissingSince.Keys];
             removedOrders = [.. _recentlyRemovedOrders.Tickets];
+            _standaloneRevisions.Clear();
         }
 
         var items = new List<BookItem>(positions.Count + orders.Count + revisions.Count + positionsMissing.Count + ordersMissing.Count + removedOrders.Count);
-        items.AddRange(positions.Select(key => BookStorage.Position(key, _positions.GetValueOrDefault(key))));
-        items.AddRange(orders.Select(ticket => BookStorage.Order(ticket, _orders.GetValueOrDefault(ticket))));
-        items.AddRange(revisions.Select(key => BookStorage.Revision(key, _ledger.Entry(key))));
+        foreach (var key in revisions)
+        {
+            // A live position's or order's counter goes in its own piece: a trailing stop's commit then writes 1,000
+            // rows rather than 2,000. Only the counters of tickets no longer in the book have pieces of their own.
+            if (LiveItem(key) is { } live)
+            {
+                (live.IsPosition ? positions : orders).Add(live.Key);
+                if (_standaloneRevisions.Remove(key))
+                {
+                    items.Add(BookStorage.Revision(key, null));
+                }
+            }
+            else if (_ledger.Entry(key) is { } entry)
+            {
+                _standaloneRevisions.Add(key);
+                items.Add(BookStorage.Revision(key, entry));
+            }
+            else if (_standaloneRevisions.Remove(key))
+            {
+                items.Add(BookStorage.Revision(key, null));
+            }
+        }
+
+        items.AddRange(positions.Select(key => BookStorage.Position(key, _positions.GetValueOrDefault(key), RevisionOf(SignalFactory.PositionKey(key)))));
+        items.AddRange(orders.Select(ticket => BookStorage.Order(ticket, _orders.GetValueOrDefault(ticket), RevisionOf(SignalFactory.OrderKey(ticket)))));
         items.AddRange(positionsMissing.Select(key => BookStorage.Unconfirmed(BookItemKind.UnconfirmedPosition, key, _positionsMissingSince.TryGetValue(key, out var since) ? since : null)));
         items.AddRange(ordersMissing.Select(ticket => BookStorage.Unconfirmed(BookItemKind.UnconfirmedOrder, ticket, _ordersMissingSince.TryGetValue(ticket, out var since) ? since : null)));
         items.AddRange(removedOrders.Select(ticket => BookStorage.RemovedOrder(ticket, _recentlyRemovedOrders.Entry(ticket))));
@@ -108,6 +131,31 @@ public sealed partial class TradeBook
         book._positionsMissingSince.TakeChangedKeys();
         book._ordersMissingSince.TakeChangedKeys();
         book._storeEverything = !fromItems;
+        foreach (var key in ledger.Keys.Where(key => book.LiveItem(key) is null))
+        {
+            book._standaloneRevisions.Add(key);
+        }
+
         return book;
     }
+
+    /// <summary>The position or order in the book whose revision counter <paramref name="ticketKey"/> is, unless it
+    /// is retired: its piece carries the counter.</summary>
+    private (bool IsPosition, long Key)? LiveItem(string ticketKey)
+    {
+        if (_ledger.IsRetired(ticketKey) || ticketKey.Length < 2 || !long.TryParse(ticketKey.AsSpan(1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var key))
+        {
+            return null;
+        }
+
+        return ticketKey[0] switch
+        {
+            'P' when _positions.ContainsKey(key) && SignalFactory.PositionKey(key) == ticketKey => (true, key),
+            'O' when _orders.ContainsKey(key) && SignalFactory.OrderKey(key) == ticketKey => (false, key),
+            _ => null,
+        };
+    }
+
+    /// <summary>The counter a live item's piece carries: 0 when it has none (nothing was ever signalled for it).</summary>
+    private int RevisionOf(string ticketKey) => LiveItem(ticketKey) is not null && _ledger.Entry(ticketKey) is { } entry ? entry.Revision : 0;
 }

@@ -33,6 +33,10 @@ public sealed partial class TradeBook
     // stored as a single document), that commit stores every piece, replacing whatever the store held.
     private bool _storeEverything = true;
 
+    // The revision counters stored as pieces of their own (those of tickets not in the book): when one comes back, its
+    // piece is deleted, as its counter then goes in the item's piece.
+    private readonly HashSet<string> _standaloneRevisions = new(StringComparer.Ordinal);
+
     public TradeBook(long login, BookRules? rules = null)
         : this(login, new RevisionLedger(), new RecentlyRemovedOrders(RecentlyRemovedCapacity), rules)
     {
