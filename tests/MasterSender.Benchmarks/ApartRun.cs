@@ -36,6 +36,14 @@ internal static class ApartRun
                 string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms, p99.9 {summary.P999:0.000} ms, max {summary.Max:0.000} ms"));
         }
 
+        await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build, Wire = true, ClosedBefore = TradeToApiScenario.LongRunningClosedBefore }))
+        {
+            var toApi = await TradeToApiScenario.RunAsync(rig, options.Samples, TradeSeed);
+            var summary = new LatencySummary(toApi.TotalMs);
+            Print($"trade -> API, long-running master's book ({TradeToApiScenario.LongRunningClosedBefore:#,0} closed before)", toApi.Work,
+                string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms, p99.9 {summary.P999:0.000} ms, max {summary.Max:0.000} ms"));
+        }
+
         // The disk's floor under trade -> API, on this machine now: one durable commit of one signal.
         var commit = new LatencySummary(DurableCommitFloor.Run(options.Samples));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"floor: durable outbox commit of one signal (fsync): p50 {commit.P50:0.000} ms, p99 {commit.P99:0.000} ms"));

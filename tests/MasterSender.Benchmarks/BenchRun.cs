@@ -50,6 +50,8 @@ internal static class BenchRun
 
         var toApi = await progress.RunAsync("trade change -> loopback API, single trades at random times",
             () => WithApartRigAsync(new ApartRigOptions { Relay = relayBuild, Wire = true }, relay => TradeToApiScenario.RunAsync(relay, n, TradeSeed)));
+        var toApiLongRunning = await progress.RunAsync($"trade change -> loopback API, long-running master's book ({TradeToApiScenario.LongRunningClosedBefore:#,0} closed before)",
+            () => WithApartRigAsync(new ApartRigOptions { Relay = relayBuild, Wire = true, ClosedBefore = TradeToApiScenario.LongRunningClosedBefore }, relay => TradeToApiScenario.RunAsync(relay, n, TradeSeed)));
         var burst = await progress.RunAsync($"burst of {BurstScenario.Opens} opens", () => WithApartRigAsync(new ApartRigOptions { Relay = relayBuild }, BurstScenario.RunAsync));
 
         var distant = await progress.RunAsync("API 50 ms away, 100 tickets at once",
@@ -85,7 +87,7 @@ internal static class BenchRun
             results.Notes.Add($"other processes used {others:0%} of the CPU during the run{(others > Progress.BusyShare ? ": tail figures are disturbed, run again on a quiet machine" : "")}.");
         }
 
-        Findings.Fill(results, new Measurements(relayBuild.Name, built, sustained, toApi, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, commit, commitSpaced, commitAged, seed, idle, outage));
+        Findings.Fill(results, new Measurements(relayBuild.Name, built, sustained, toApi, toApiLongRunning, burst, distant, distantNarrow, NarrowParallel, trailing, netMq, http, commit, commitSpaced, commitAged, seed, idle, outage));
         Console.WriteLine();
         Console.Write(ResultTable.Console(results));
         await WriteAsync(options.SvgPath, SvgHistogram.Render(results), "picture");

@@ -11,6 +11,7 @@ internal sealed record Measurements(
     List<double> SignalBuilt,
     SustainedResult Sustained,
     TradeToApiResult TradeToApi,
+    TradeToApiResult TradeToApiLongRunning,
     BurstResult Burst,
     DistantApiResult DistantApi,
     DistantApiResult DistantApiNarrow,
@@ -59,6 +60,7 @@ internal static class Findings
 
         results.Latencies.Add(new("trade change -> signal built (ingress + book, back to back)", built, new($"p99 <= {SignalBuiltP99Ms} ms", built.P99 <= SignalBuiltP99Ms), "trade change -> signal built"));
         results.Latencies.Add(new($"trade change -> received by loopback API (random 0-{TradeToApiScenario.MaxGapMs:0} ms gaps; {m.TradeToApi.Superseded} superseded)", toApi, new($"p99 <= {TradeToApiP99Ms} ms", toApi.P99 <= TradeToApiP99Ms), "trade change -> API (whole relay)"));
+        results.Latencies.Add(new($"  same, long-running master's book ({TradeToApiScenario.LongRunningClosedBefore:#,0} closed before; {m.TradeToApiLongRunning.Superseded} superseded)", new(m.TradeToApiLongRunning.TotalMs)));
         results.Latencies.Add(new($"burst: {m.Burst.Opens} opens at once, each open -> API", new(m.Burst.PerSignalMs)));
         results.Latencies.Add(new($"API 50 ms away: {m.DistantApi.Tickets} tickets at once, each -> API", new(m.DistantApi.PerSignalMs)));
         results.Latencies.Add(new($"  same, Signals:MaxParallelDeliveries={m.NarrowParallel}", new(m.DistantApiNarrow.PerSignalMs)));

@@ -18,6 +18,9 @@ internal sealed record ApartRigOptions
 
     /// <summary>Signals:MaxParallelDeliveries; null keeps the relay's default.</summary>
     public int? MaxParallelDeliveries { get; init; }
+
+    /// <summary>A long-running master: the relay starts with this many tickets closed before (<see cref="LongRunningBook"/>).</summary>
+    public int ClosedBefore { get; init; }
 }
 
 /// <summary>What the relay process did so far: its CPU time (user + system), the frames its ingress read and the
@@ -72,7 +75,7 @@ internal sealed class ApartRig : IAsyncDisposable
                 settings["Signals:MaxParallelDeliveries"] = parallel.ToString(CultureInfo.InvariantCulture);
             }
 
-            relay = await RelayProcess.StartAsync(options.Relay, sandbox.Url, settings);
+            relay = await RelayProcess.StartAsync(options.Relay, sandbox.Url, settings, options.ClosedBefore > 0 ? folder => LongRunningBook.Seed(folder, options.ClosedBefore) : null);
             // The ingress refuses the EA until the relay knows which account the API allows.
             await RelayProcess.PollAsync(relay.LoggedInAsync, "the relay process logging in to the sandbox API");
             terminal = await TerminalProcess.StartAsync(relay.EaPort, options.OpenPositions, options.Wire);

@@ -59,11 +59,12 @@ internal sealed partial class RelayProcess : IAsyncDisposable
     public Process Process => _process;
 
     /// <summary>Starts the relay and waits until it says it is running; <paramref name="settings"/> are extra
-    /// configuration keys (e.g. Signals:MaxParallelDeliveries).</summary>
-    public static async Task<RelayProcess> StartAsync(RelayBuild build, string apiUrl, IReadOnlyDictionary<string, string>? settings = null)
+    /// configuration keys (e.g. Signals:MaxParallelDeliveries); <paramref name="prepare"/> gets the data folder first.</summary>
+    public static async Task<RelayProcess> StartAsync(RelayBuild build, string apiUrl, IReadOnlyDictionary<string, string>? settings = null, Action<string>? prepare = null)
     {
         ArgumentNullException.ThrowIfNull(build);
         var folder = Directory.CreateTempSubdirectory("ms-bench-relay-").FullName;
+        prepare?.Invoke(folder);
         var info = new ProcessStartInfo(build.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var argument in build.LeadingArguments.Concat(
         [

@@ -22,6 +22,9 @@ internal sealed record TradeToApiResult(List<double> TotalMs, int Superseded, Re
 internal static class TradeToApiScenario
 {
     public const double MaxGapMs = 20;
+
+    /// <summary>Tickets closed before on the long-running master's book the scenario also runs on (the most a book keeps).</summary>
+    public const int LongRunningClosedBefore = 10_000;
     public const int Warmup = 1_000;
     private const double WarmupMaxGapMs = 2;
 
