@@ -8,9 +8,10 @@ namespace MasterSender.Benchmarks;
 
 /// <summary>
 /// `apart [--samples N] [--published EXE]`: only the scenarios that run the terminal side, the relay and the sandbox
-/// API as three processes (trade → API, the burst, trailing), with the relay's CPU time for each, the disk's floor under
-/// trade → API (<see cref="DurableCommitFloor"/>), then the relay's CPU per state message and per signal, in under two
-/// minutes: for iterating on the relay's CPU cost and latency without the whole bench.
+/// API as three processes (trade → API on a new and on a long-running master's book, the burst, trailing), with the
+/// relay's CPU time for each, the disk's floor under trade → API (<see cref="DurableCommitFloor"/>), then the relay's CPU
+/// per state message and per signal, in about two and a half minutes: for iterating on the relay's CPU cost and latency
+/// without the whole bench.
 /// </summary>
 internal static class ApartRun
 {
