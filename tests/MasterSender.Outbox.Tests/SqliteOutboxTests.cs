@@ -57,40 +57,50 @@ public sealed class SqliteOutboxTests
     [Fact]
     public void AVersion3Outbox_WithItsBookStoredWhole_IsMigrated_AndTheRelayContinuesFromThatBook()
     {
+        var account = new AccountInfo { Login = Signals.Login, Server = "Demo", MarginMode = MarginMode.Hedging };
+        static PositionState Position(double sl) => new() { Ticket = 1, Identifier = 1, Symbol = "EURUSD", Volume = 0.1, PriceOpen = 1.08, Sl = sl };
         var old = new TradeBook(Signals.Login);
-        old.ApplySnapshot(new Snapshot { Session = "s", Seq = 1, Account = new AccountInfo { Login = Signals.Login, Server = "Demo", MarginMode = MarginMode.Hedging }, Positions = [new PositionState { Ticket = 1, Identifier = 1, Symbol = "EURUSD", Volume = 0.1, PriceOpen = 1.08, Sl = 1.07 }], Orders = [] }, 0);
-        using (var v3 = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            v3.Open();
-            using var create = v3.CreateCommand();
-            create.CommandText = """
-                PRAGMA journal_mode=WAL;
-                CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
-                    action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER,
-                    replaced INTEGER NOT NULL DEFAULT 0);
-                CREATE INDEX signals_pending ON signals (login, ticket, id) WHERE state = 'pending';
-                CREATE UNIQUE INDEX signals_pending_key ON signals (idempotency_key) WHERE state = 'pending';
-                CREATE INDEX signals_state ON signals (state);
-                CREATE INDEX signals_replaced ON signals (replaced) WHERE replaced > 0;
-                CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
-                INSERT INTO books VALUES (5001, $book, 1);
-                PRAGMA user_version = 3;
-                """;
-            create.Parameters.AddWithValue("$book", old.ToState().Serialize());
-            create.ExecuteNonQuery();
-        }
+        old.ApplySnapshot(new Snapshot { Session = "s", Seq = 1, Account = account, Positions = [Position(sl: 1.07)], Orders = [] }, 0);
+        CreateOldOutbox("""
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
+                action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER,
+                replaced INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX signals_pending ON signals (login, ticket, id) WHERE state = 'pending';
+            CREATE UNIQUE INDEX signals_pending_key ON signals (idempotency_key) WHERE state = 'pending';
+            CREATE INDEX signals_state ON signals (state);
+            CREATE INDEX signals_replaced ON signals (replaced) WHERE replaced > 0;
+            CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+            INSERT INTO books VALUES (5001, $book, 1);
+            PRAGMA user_version = 3;
+            """, old.ToState().Serialize());
 
         using var outbox = new SqliteOutbox(path, time);
         var pipeline = new SignalPipeline(outbox, time);
-        var repeated = pipeline.Apply(Signals.Login, new Snapshot { Session = "s", Seq = 2, Account = new AccountInfo { Login = Signals.Login, Server = "Demo", MarginMode = MarginMode.Hedging }, Positions = [new PositionState { Ticket = 1, Identifier = 1, Symbol = "EURUSD", Volume = 0.1, PriceOpen = 1.08, Sl = 1.07 }], Orders = [] });
-        var moved = pipeline.Apply(Signals.Login, new PositionUpdate { Session = "s", Seq = 3, Position = new PositionState { Ticket = 1, Identifier = 1, Symbol = "EURUSD", Volume = 0.1, PriceOpen = 1.08, Sl = 1.06 } });
+        var repeated = pipeline.Apply(Signals.Login, new Snapshot { Session = "s", Seq = 2, Account = account, Positions = [Position(sl: 1.07)], Orders = [] });
+        var moved = pipeline.Apply(Signals.Login, new PositionUpdate { Session = "s", Seq = 3, Position = Position(sl: 1.06) });
 
         Assert.Empty(repeated);
         Assert.Equal("5001-P1-1", Assert.Single(moved).IdempotencyKey);
         var stored = outbox.LoadBook(Signals.Login)!;
         Assert.StartsWith(BookStorage.HeaderMark, stored.Header, StringComparison.Ordinal);
         Assert.Equal(1.06, BookStorage.Load(stored)!.State.Positions.Single().Sl);
+    }
+
+    /// <summary>Writes an outbox as an older relay left it (its tables and rows in <paramref name="sql"/>; <c>$book</c> bound to <paramref name="book"/>).</summary>
+    private void CreateOldOutbox(string sql, string? book = null)
+    {
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false");
+        connection.Open();
+        using var create = connection.CreateCommand();
+        create.CommandText = sql;
+        if (book is not null)
+        {
+            create.Parameters.AddWithValue("$book", book);
+        }
+
+        create.ExecuteNonQuery();
     }
 
     [Fact]
@@ -108,23 +118,17 @@ public sealed class SqliteOutboxTests
     [Fact]
     public void AVersion1Outbox_IsMigrated_KeepingEveryRowAndItsIds_AndTakesNewSignalsAfterThem()
     {
-        using (var v1 = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            v1.Open();
-            using var create = v1.CreateCommand();
-            create.CommandText = """
-                PRAGMA journal_mode=WAL;
-                CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL UNIQUE, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
-                    action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER);
-                CREATE INDEX signals_pending ON signals (state, login, ticket, id);
-                CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
-                INSERT INTO signals (id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, latency_ms)
-                    VALUES (41, '5001-P1-1', 5001, 1, 'OPEN', '{}', 'sent', 1, 1, 7), (42, '5001-P1-2', 5001, 1, 'CLOSE', '{}', 'pending', 1, 1, NULL);
-                INSERT INTO books VALUES (5001, 'kept', 1);
-                """;
-            create.ExecuteNonQuery();
-        }
+        CreateOldOutbox("""
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL UNIQUE, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
+                action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER);
+            CREATE INDEX signals_pending ON signals (state, login, ticket, id);
+            CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+            INSERT INTO signals (id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, latency_ms)
+                VALUES (41, '5001-P1-1', 5001, 1, 'OPEN', '{}', 'sent', 1, 1, 7), (42, '5001-P1-2', 5001, 1, 'CLOSE', '{}', 'pending', 1, 1, NULL);
+            INSERT INTO books VALUES (5001, 'kept', 1);
+            """);
 
         using var outbox = new SqliteOutbox(path, time);
         outbox.Commit(Signals.Login, [Signals.Make(2, 1, SignalAction.Open, 1)], Signals.Book("new"));
@@ -143,25 +147,19 @@ public sealed class SqliteOutboxTests
     [Fact]
     public async Task AVersion2Outbox_IsMigrated_AndItsQueuedSlTpChangeIsReplacedByTheNextOne()
     {
-        using (var v2 = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path};Pooling=false"))
-        {
-            v2.Open();
-            using var create = v2.CreateCommand();
-            create.CommandText = """
-                PRAGMA journal_mode=WAL;
-                CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
-                    action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
-                    attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER);
-                CREATE INDEX signals_pending ON signals (login, ticket, id) WHERE state = 'pending';
-                CREATE UNIQUE INDEX signals_pending_key ON signals (idempotency_key) WHERE state = 'pending';
-                CREATE INDEX signals_state ON signals (state);
-                CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
-                INSERT INTO signals (id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts)
-                    VALUES (7, '5001-P1-1', 5001, 1, 'OPEN', '{}', 'sent', 1, 1, 1), (8, '5001-P1-2', 5001, 1, 'MODIFY', '{}', 'pending', 1, 1, 2);
-                PRAGMA user_version = 2;
-                """;
-            create.ExecuteNonQuery();
-        }
+        CreateOldOutbox("""
+            PRAGMA journal_mode=WAL;
+            CREATE TABLE signals (id INTEGER PRIMARY KEY AUTOINCREMENT, idempotency_key TEXT NOT NULL, login INTEGER NOT NULL, ticket INTEGER NOT NULL,
+                action TEXT NOT NULL, body TEXT NOT NULL, state TEXT NOT NULL, detected_at_ms INTEGER NOT NULL, created_at_ms INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0, last_error TEXT, next_attempt_at_ms INTEGER, completed_at_ms INTEGER, latency_ms INTEGER);
+            CREATE INDEX signals_pending ON signals (login, ticket, id) WHERE state = 'pending';
+            CREATE UNIQUE INDEX signals_pending_key ON signals (idempotency_key) WHERE state = 'pending';
+            CREATE INDEX signals_state ON signals (state);
+            CREATE TABLE books (login INTEGER PRIMARY KEY, state TEXT NOT NULL, updated_at_ms INTEGER NOT NULL);
+            INSERT INTO signals (id, idempotency_key, login, ticket, action, body, state, detected_at_ms, created_at_ms, attempts)
+                VALUES (7, '5001-P1-1', 5001, 1, 'OPEN', '{}', 'sent', 1, 1, 1), (8, '5001-P1-2', 5001, 1, 'MODIFY', '{}', 'pending', 1, 1, 2);
+            PRAGMA user_version = 2;
+            """);
 
         using var outbox = new SqliteOutbox(path, time);
         outbox.Commit(Signals.Login, [Signals.Make(1, 3, SignalAction.Modify, 1)], Signals.Book("new"));
