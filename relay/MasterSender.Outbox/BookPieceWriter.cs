@@ -6,8 +6,8 @@ namespace MasterSender.Outbox;
 
 /// <summary>
 /// Writes a commit's book pieces through SQLite's own prepared statements, bound and stepped directly: a trailing stop
-/// changes 1,000 positions and their 1,000 revision counters per commit, and Microsoft.Data.Sqlite's per-call work
-/// (a data reader and boxed parameters per ExecuteNonQuery) cost more CPU than SQLite's own upserts did.
+/// changes 1,000 positions per commit, and Microsoft.Data.Sqlite's per-call work (a data reader and boxed parameters
+/// per ExecuteNonQuery) cost more CPU than SQLite's own upserts did.
 /// Runs inside the commit's transaction, on its connection. Not thread-safe, like <see cref="SignalWriter"/>.
 /// </summary>
 internal sealed class BookPieceWriter : IDisposable
