@@ -76,7 +76,6 @@ internal sealed class SignalWriter : IDisposable
         _replaceQueued.Prepare();
     }
 
-
     public void Commit(long login, IReadOnlyList<Signal> signals, BookChanges book, long now)
     {
         using var transaction = _connection.BeginTransaction();

@@ -33,9 +33,9 @@ public sealed record LoadedBook(BookState State, bool FromItems);
 /// <summary>
 /// A book stored in pieces: a small header (account, baseline, clock offset, counters) and one row per position or
 /// order (with its ticket's revision counter), per revision counter of a ticket no longer in the book, per unconfirmed
-/// item and per recently removed order, so a commit writes what changed instead of the whole book. The whole book as one JSON document grew with every position open and every ticket ever retired
-/// (up to 10,000 kept): 120 KB with 500 positions open, 235 KB after 10,000 closes, written and fsync'ed with every
-/// signal. The header starts with <see cref="HeaderMark"/>, which an older relay cannot read as a book: it then starts
+/// item and per recently removed order, so a commit writes what changed instead of the whole book. The whole book as
+/// one JSON document grew with every position open and every ticket ever retired (up to 10,000 kept): 120 KB with 500
+/// positions open, 235 KB after 10,000 closes, written and fsync'ed with every signal. The header starts with <see cref="HeaderMark"/>, which an older relay cannot read as a book: it then starts
 /// from an empty one and adopts the next snapshot without signals (never a false signal), and its own single-document
 /// write is recognised here by the missing mark (its pieces, stale by then, are ignored and rewritten).
 /// </summary>

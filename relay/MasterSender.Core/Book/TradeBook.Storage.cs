@@ -82,8 +82,12 @@ public sealed partial class TradeBook
             }
         }
 
-        items.AddRange(positions.Select(key => BookStorage.Position(key, _positions.GetValueOrDefault(key), RevisionOf(SignalFactory.PositionKey(key)))));
-        items.AddRange(orders.Select(ticket => BookStorage.Order(ticket, _orders.GetValueOrDefault(ticket), RevisionOf(SignalFactory.OrderKey(ticket)))));
+        items.AddRange(positions.Select(key => _positions.TryGetValue(key, out var position)
+            ? BookStorage.Position(key, position, RevisionOf(SignalFactory.PositionKey(key)))
+            : BookStorage.Position(key, null, 0)));
+        items.AddRange(orders.Select(ticket => _orders.TryGetValue(ticket, out var order)
+            ? BookStorage.Order(ticket, order, RevisionOf(SignalFactory.OrderKey(ticket)))
+            : BookStorage.Order(ticket, null, 0)));
         items.AddRange(positionsMissing.Select(key => BookStorage.Unconfirmed(BookItemKind.UnconfirmedPosition, key, _positionsMissingSince.TryGetValue(key, out var since) ? since : null)));
         items.AddRange(ordersMissing.Select(ticket => BookStorage.Unconfirmed(BookItemKind.UnconfirmedOrder, ticket, _ordersMissingSince.TryGetValue(ticket, out var since) ? since : null)));
         items.AddRange(removedOrders.Select(ticket => BookStorage.RemovedOrder(ticket, _recentlyRemovedOrders.Entry(ticket))));
@@ -156,6 +160,6 @@ public sealed partial class TradeBook
         };
     }
 
-    /// <summary>The counter a live item's piece carries: 0 when it has none (nothing was ever signalled for it).</summary>
-    private int RevisionOf(string ticketKey) => LiveItem(ticketKey) is not null && _ledger.Entry(ticketKey) is { } entry ? entry.Revision : 0;
+    /// <summary>The counter an item in the book carries in its piece: 0 when it has none (nothing was ever signalled for it).</summary>
+    private int RevisionOf(string ticketKey) => _ledger.Entry(ticketKey) is { } entry ? entry.Revision : 0;
 }
