@@ -49,6 +49,15 @@ inline EmuSockets &EmuSock() {
   return s;
 }
 
+// A wait inside a blocking builtin holds the terminal for what arrived first: the data or the timeout the EA
+// passed. The wall clock around our own wait can run past that timeout when a loaded machine takes the test off
+// the CPU (a 1 ms speculative read was once counted as 51 ms); that delay is the machine's, not the EA's, so the
+// count stops at the timeout.
+inline void EmuBlocked(std::chrono::steady_clock::time_point waitStart, int timeoutMs) {
+  double waited = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waitStart).count();
+  EmuSock().blockedMs += waited < double(timeoutMs) ? waited : double(timeoutMs);
+}
+
 inline EmuSocket *EmuFind(int socket) {
   auto it = EmuSock().open.find(socket);
   if (it == EmuSock().open.end()) {
@@ -103,7 +112,7 @@ inline bool SocketConnect(int socket, const string &server, uint port, uint time
     pollfd p{s->fd, POLLOUT, 0};
     auto waitStart = std::chrono::steady_clock::now();
     rc = ::poll(&p, 1, int(timeout_receive_ms)) == 1 ? 0 : -1;
-    EmuSock().blockedMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waitStart).count();
+    EmuBlocked(waitStart, int(timeout_receive_ms));
     int err = 0;
     socklen_t len = sizeof err;
     if (rc == 0 && (getsockopt(s->fd, SOL_SOCKET, SO_ERROR, &err, &len) != 0 || err != 0)) rc = -1;
@@ -186,7 +195,7 @@ inline int SocketRead(int socket, MqlArray<uchar> &buffer, uint buffer_maxlen, u
     if (std::chrono::steady_clock::now() >= deadline) break;
     ::poll(nullptr, 0, 1);
   }
-  EmuSock().blockedMs += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - waitStart).count();
+  EmuBlocked(waitStart, waitMs);
   std::vector<uchar> tmp(buffer_maxlen);
   ssize_t got = ::recv(s->fd, tmp.data(), tmp.size(), MSG_DONTWAIT);
   if (got == 0) {
