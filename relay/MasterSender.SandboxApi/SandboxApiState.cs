@@ -21,6 +21,7 @@ public sealed class SandboxApiState
     private long _broadcastCalls;
     private long _logins;
     private long _inFlight;
+    private long _peakInFlight;
 
     public string Username { get; init; } = "master";
     public string Password { get; init; } = "secret";
@@ -50,6 +51,9 @@ public sealed class SandboxApiState
     /// <summary>Requests being answered right now (tests wait for 0 before moving a fake clock on).</summary>
     public long InFlight => Interlocked.Read(ref _inFlight);
 
+    /// <summary>The most requests ever answered at once: how parallel the relay's delivery really was.</summary>
+    public long PeakInFlight => Interlocked.Read(ref _peakInFlight);
+
     public IReadOnlyCollection<string> StatusReports => _statusHistory.ToList();
 
     /// <summary>Makes every token issued so far invalid: the next call with one answers 401.</summary>
@@ -58,7 +62,15 @@ public sealed class SandboxApiState
     /// <summary>Tokens currently valid; lets a test prove that none of them ever reaches a page or a log.</summary>
     public IReadOnlyCollection<string> IssuedTokens => _tokens.Keys.ToList();
 
-    internal void Enter() => Interlocked.Increment(ref _inFlight);
+    internal void Enter()
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        var peak = Interlocked.Read(ref _peakInFlight);
+        while (now > peak && Interlocked.CompareExchange(ref _peakInFlight, now, peak) is var seen && seen != peak)
+        {
+            peak = seen;
+        }
+    }
 
     internal void Leave() => Interlocked.Decrement(ref _inFlight);
 
