@@ -55,7 +55,7 @@ public sealed class FakeRelay : IDisposable
             TimeSpan left = deadline - DateTime.UtcNow;
             if (left <= TimeSpan.Zero || !inbox.TryTake(out Received? r, left))
             {
-                throw new TimeoutException("no matching message; received:\n" + string.Join("\n", all.TakeLast(20)));
+                throw new TimeoutException(NothingMatched());
             }
             all.Add(r);
             if (match(r))
@@ -66,6 +66,28 @@ public sealed class FakeRelay : IDisposable
     }
 
     public Received WaitFor(string type, TimeSpan timeout) => WaitFor(m => m.Type == type, timeout);
+
+    // Every message in short (a failure under load must say what came and what did not), then the last few in full.
+    private string NothingMatched()
+    {
+        if (all.Count == 0)
+        {
+            return "no message received";
+        }
+
+        var outline = all.TakeLast(300).Select(m => m.Seq + ":" + m.Type + Subject(m) + (m.Session == all[0].Session ? "" : "@" + m.Session));
+        return "no matching message among " + all.Count + " received: " + string.Join(" ", outline) + "\nthe last in full:\n" + string.Join("\n", all.TakeLast(5));
+    }
+
+    private static string Subject(Received m)
+    {
+        JsonElement json = m.Json;
+        string ticket = json.TryGetProperty("position", out var item) || json.TryGetProperty("order", out item) ? item.GetProperty("ticket").GetRawText()
+            : json.TryGetProperty("ticket", out var t) ? t.GetRawText() : "";
+        string reason = json.TryGetProperty("reason", out var r) ? r.GetString() ?? "" : "";
+        string both = (ticket + " " + reason).Trim();
+        return both.Length == 0 ? "" : "(" + both + ")";
+    }
 
     /// <summary>Takes whatever arrives during the period.</summary>
     public void Pump(TimeSpan period)
