@@ -8,10 +8,10 @@ namespace MasterSender.Benchmarks;
 
 /// <summary>
 /// `apart [--samples N] [--published EXE]`: only the scenarios that run the terminal side, the relay and the sandbox
-/// API as three processes (trade → API on a new and on a long-running master's book, the burst, trailing), with the
-/// relay's CPU time for each, the disk's floor under trade → API (<see cref="DurableCommitFloor"/>), then the relay's CPU
-/// per state message and per signal, in about two and a half minutes: for iterating on the relay's CPU cost and latency
-/// without the whole bench.
+/// API as three processes (trade → API on a new book at random gaps and back to back, and on a long-running master's
+/// book, the burst, trailing), with the relay's CPU time for each, the disk's floor under trade → API
+/// (<see cref="DurableCommitFloor"/>), then the relay's CPU per state message and per signal, in about three minutes:
+/// for iterating on the relay's CPU cost and latency without the whole bench.
 /// </summary>
 internal static class ApartRun
 {
@@ -34,6 +34,14 @@ internal static class ApartRun
             var toApi = await TradeToApiScenario.RunAsync(rig, options.Samples, TradeSeed);
             var summary = new LatencySummary(toApi.TotalMs);
             Print($"trade -> API ({toApi.TotalMs.Count} changes, {toApi.Superseded} superseded)", toApi.Work,
+                string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms, p99.9 {summary.P999:0.000} ms, max {summary.Max:0.000} ms"));
+        }
+
+        await using (var rig = await ApartRig.StartAsync(new ApartRigOptions { Relay = build, Wire = true }))
+        {
+            var toApi = await TradeToApiScenario.RunBackToBackAsync(rig, options.Samples, TradeSeed);
+            var summary = new LatencySummary(toApi.TotalMs);
+            Print($"trade -> API back to back (each change once the API has the last; {toApi.TotalMs.Count} changes)", toApi.Work,
                 string.Create(CultureInfo.InvariantCulture, $"p50 {summary.P50:0.000} ms, p99 {summary.P99:0.000} ms, p99.9 {summary.P999:0.000} ms, max {summary.Max:0.000} ms"));
         }
 

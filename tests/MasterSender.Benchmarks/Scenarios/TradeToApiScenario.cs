@@ -38,6 +38,32 @@ internal static class TradeToApiScenario
         return await ChangeAtRandomTimesAsync(rig, ticket, seed + 1, samples, MaxGapMs);
     }
 
+    /// <summary>
+    /// The same path closed loop: each change is made once the API holds the previous one (a few tenths of a
+    /// millisecond later: the API process's report, the bench, the terminal process's command), so the three
+    /// processes' threads, caches and the disk are still busy from the last signal. Beside the random gaps, it tells the
+    /// path's own work from what an idle pause before each change adds (every thread waking, the first fsync after a
+    /// pause); nothing is superseded.
+    /// </summary>
+    public static async Task<TradeToApiResult> RunBackToBackAsync(ApartRig rig, int samples, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(rig);
+        var ticket = (await rig.Terminal.OpenAsync(1)).Single().Ticket;
+        await rig.Arrivals.RequireCountAsync(rig.Arrivals.Count + 1, TimeSpan.FromSeconds(10), "the first OPEN");
+        await ChangeAtRandomTimesAsync(rig, ticket, seed, Warmup, WarmupMaxGapMs);
+
+        var start = rig.Arrivals.Count;
+        var workBefore = await rig.WorkAsync();
+        var changedAt = new long[samples];
+        for (var i = 0; i < samples; i++)
+        {
+            changedAt[i] = (await rig.Terminal.ModifyAtRandomTimesAsync(ticket, 1, 0, seed, start + i))[0];
+            await ReachedAsync(rig, ticket, start + i, start + i, 1);
+        }
+
+        return await ResultAsync(rig, ticket, start, changedAt, workBefore);
+    }
+
     private static async Task<TradeToApiResult> ChangeAtRandomTimesAsync(ApartRig rig, long ticket, int seed, int changes, double maxGapMs)
     {
         var start = rig.Arrivals.Count;
@@ -45,11 +71,21 @@ internal static class TradeToApiScenario
         var changedAt = await rig.Terminal.ModifyAtRandomTimesAsync(ticket, changes, maxGapMs, seed, start);
 
         // The last change cannot be superseded: once it is at the API, every earlier one is there or overtaken.
-        if (!await rig.WaitUntilReachedAsync(start, [ticket], start + changes - 1, TimeSpan.FromSeconds(60)))
+        await ReachedAsync(rig, ticket, start, start + changes - 1, changes);
+        return await ResultAsync(rig, ticket, start, changedAt, workBefore);
+    }
+
+    private static async Task ReachedAsync(ApartRig rig, long ticket, int start, int tag, int changes)
+    {
+        if (!await rig.WaitUntilReachedAsync(start, [ticket], tag, TimeSpan.FromSeconds(60)))
         {
             throw new TimeoutException($"trade → API: the last of {changes} changes did not reach the API within 60 s.");
         }
+    }
 
+    private static async Task<TradeToApiResult> ResultAsync(ApartRig rig, long ticket, int start, long[] changedAt, RelayWork workBefore)
+    {
+        var changes = changedAt.Length;
         var work = (await rig.WorkAsync(workBefore.SignalsSent + rig.Arrivals.Count - start)).Since(workBefore);
         var reached = new StateReached(rig.Arrivals.Since(start));
         var total = new List<double>(changes);
