@@ -220,7 +220,7 @@ public sealed class DeliveryTests
     public async Task OneSlot_ABusyTicket_TakesTurnsWithTheOthers()
     {
         await using var api = await SandboxServer.StartAsync();
-        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Signals:MaxParallelDeliveries"] = "100" });
+        await using var relay = await RelayHarness.StartAsync(api.Url, settings: new() { ["Signals:MaxParallelDeliveries"] = "1" });
         await relay.Session.GetTokenAsync(CancellationToken.None);
         // Ticket 1 holds five signals that cannot be merged, ticket 2 one; with one slot, ticket 2 must not wait for all five.
         var busy = Enumerable.Range(1, 5).Select(revision => Signals.Make(1, revision, revision % 2 == 1 ? SignalAction.Modify : SignalAction.PartialClose, relay.NowMs)).ToList();

@@ -30,11 +30,7 @@ internal static class TradeToApiScenario
 
     public static async Task<TradeToApiResult> RunAsync(ApartRig rig, int samples, int seed)
     {
-        ArgumentNullException.ThrowIfNull(rig);
-        var ticket = (await rig.Terminal.OpenAsync(1)).Single().Ticket;
-        await rig.Arrivals.RequireCountAsync(rig.Arrivals.Count + 1, TimeSpan.FromSeconds(10), "the first OPEN");
-
-        await ChangeAtRandomTimesAsync(rig, ticket, seed, Warmup, WarmupMaxGapMs);
+        var ticket = await WarmedUpTicketAsync(rig, seed);
         return await ChangeAtRandomTimesAsync(rig, ticket, seed + 1, samples, MaxGapMs);
     }
 
@@ -47,18 +43,14 @@ internal static class TradeToApiScenario
     /// </summary>
     public static async Task<TradeToApiResult> RunBackToBackAsync(ApartRig rig, int samples, int seed)
     {
-        ArgumentNullException.ThrowIfNull(rig);
-        var ticket = (await rig.Terminal.OpenAsync(1)).Single().Ticket;
-        await rig.Arrivals.RequireCountAsync(rig.Arrivals.Count + 1, TimeSpan.FromSeconds(10), "the first OPEN");
-        await ChangeAtRandomTimesAsync(rig, ticket, seed, Warmup, WarmupMaxGapMs);
-
+        var ticket = await WarmedUpTicketAsync(rig, seed);
         var start = rig.Arrivals.Count;
         var workBefore = await rig.WorkAsync();
         var changedAt = new long[samples];
         for (var i = 0; i < samples; i++)
         {
             changedAt[i] = (await rig.Terminal.ModifyAtRandomTimesAsync(ticket, 1, 0, seed, start + i))[0];
-            await ReachedAsync(rig, ticket, start + i, start + i, 1);
+            await ReachedAsync(rig, ticket, start + i, start + i);
         }
 
         return await ResultAsync(rig, ticket, start, changedAt, workBefore);
@@ -71,15 +63,25 @@ internal static class TradeToApiScenario
         var changedAt = await rig.Terminal.ModifyAtRandomTimesAsync(ticket, changes, maxGapMs, seed, start);
 
         // The last change cannot be superseded: once it is at the API, every earlier one is there or overtaken.
-        await ReachedAsync(rig, ticket, start, start + changes - 1, changes);
+        await ReachedAsync(rig, ticket, start, start + changes - 1);
         return await ResultAsync(rig, ticket, start, changedAt, workBefore);
     }
 
-    private static async Task ReachedAsync(ApartRig rig, long ticket, int start, int tag, int changes)
+    /// <summary>One position opened and the warm-up's changes made, all at the API.</summary>
+    private static async Task<long> WarmedUpTicketAsync(ApartRig rig, int seed)
+    {
+        ArgumentNullException.ThrowIfNull(rig);
+        var ticket = (await rig.Terminal.OpenAsync(1)).Single().Ticket;
+        await rig.Arrivals.RequireCountAsync(rig.Arrivals.Count + 1, TimeSpan.FromSeconds(10), "the first OPEN");
+        await ChangeAtRandomTimesAsync(rig, ticket, seed, Warmup, WarmupMaxGapMs);
+        return ticket;
+    }
+
+    private static async Task ReachedAsync(ApartRig rig, long ticket, int start, int tag)
     {
         if (!await rig.WaitUntilReachedAsync(start, [ticket], tag, TimeSpan.FromSeconds(60)))
         {
-            throw new TimeoutException($"trade → API: the last of {changes} changes did not reach the API within 60 s.");
+            throw new TimeoutException($"trade → API: the change tagged {tag} (or a newer one) did not reach the API within 60 s.");
         }
     }
 
